@@ -1,0 +1,1 @@
+"""Users (email + PIN), organisations, memberships and staff roles."""

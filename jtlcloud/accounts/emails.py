@@ -1,0 +1,35 @@
+"""Account emails: ones the user triggered (verification, PIN reset, notices).
+
+These are not notifications, so they need no opt-in. Subjects are fixed
+strings and recipients are addresses alone, so nothing a user typed can
+reach an email header.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+
+SUBJECTS = {
+    "verify_email": "Confirm your email address for JTL Cloud",
+    "already_registered": "Someone tried to register with your email address",
+    "pin_reset": "Reset your JTL Cloud PIN",
+    "pin_changed": "Your JTL Cloud PIN was changed",
+    "email_change_confirm": "Confirm your new email address for JTL Cloud",
+    "email_change_notice": "A change of your JTL Cloud email address",
+    "email_changed": "Your JTL Cloud email address was changed",
+}
+
+
+def send_account_email(to: str, template: str, context: dict[str, Any] | None = None) -> None:
+    """Send after the surrounding transaction commits, so a rollback sends nothing."""
+    body = render_to_string(
+        f"emails/{template}.txt",
+        {"site_url": settings.JTL_SITE_URL, **(context or {})},
+    )
+    message = EmailMessage(subject=SUBJECTS[template], body=body, to=[to])
+    transaction.on_commit(message.send)

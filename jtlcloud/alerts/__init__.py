@@ -1,0 +1,1 @@
+"""Alert rules, alert states, subscriptions and notification delivery."""

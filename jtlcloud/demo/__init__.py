@@ -1,0 +1,1 @@
+"""The demo world: seeded organisations, people and installations, and live simulated data."""

@@ -1,0 +1,1 @@
+"""Helpers that know nothing of JTL Cloud's models."""

@@ -1,0 +1,1 @@
+"""Policy versions, visit analytics, data-subject requests and disclosures."""

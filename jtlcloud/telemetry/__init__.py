@@ -1,0 +1,1 @@
+"""Channels, readings, events, ingest formats, rollups, queries and retention."""

@@ -1,0 +1,116 @@
+"""Request-wide rules: session timeouts, the second-factor gate, the staff-only admin, no-store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.cache import patch_cache_control
+
+from jtlcloud.accounts.second_factor import has_second_factor, second_factor_required
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def _verified(user: object) -> bool:
+    """Whether this session proved a second factor (django-otp adds ``is_verified``)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+STARTED_KEY = "jtl_started"
+SEEN_KEY = "jtl_seen"
+# Write the last-seen time at most this often: a session save on every request costs a write.
+_SEEN_GRANULARITY = 30
+
+
+class SessionTimeoutMiddleware:
+    """Ends a logged-in session after the idle and the absolute timeout, on the server.
+
+    The cookie itself has no expiry (session cookies only), so the server is
+    what enforces both limits.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if "_auth_user_id" in session:
+            now = time.time()
+            started = session.get(STARTED_KEY, now)
+            seen = session.get(SEEN_KEY, now)
+            idle_limit = settings.JTL_SESSION_IDLE_MINUTES * 60
+            absolute_limit = settings.JTL_SESSION_MAX_HOURS * 3600
+            if now - seen > idle_limit or now - started > absolute_limit:
+                session.flush()
+                request.jtl_session_expired = True  # type: ignore[attr-defined]
+            else:
+                session.setdefault(STARTED_KEY, now)
+                if now - session.get(SEEN_KEY, 0) > _SEEN_GRANULARITY:
+                    session[SEEN_KEY] = now
+        return self.get_response(request)
+
+
+_SECOND_FACTOR_OPEN_PATHS = (
+    "/account/two-factor",
+    "/logout",
+    "/static/",
+    "/privacy",
+    "/cookies",
+    "/contact",
+    "/health",
+    "/api/",
+)
+
+
+class SecondFactorMiddleware:
+    """Where a second factor is required, email + PIN alone reach no protected page."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_SECOND_FACTOR_OPEN_PATHS)
+            and not _verified(user)
+        ):
+            if has_second_factor(user):
+                # A device exists but this session never proved it: start over.
+                logout(request)
+                return HttpResponseRedirect(settings.LOGIN_URL)
+            if second_factor_required(user):
+                return HttpResponseRedirect("/account/two-factor")
+        return self.get_response(request)
+
+
+class StaffAdminMiddleware:
+    """The admin exists only for staff who passed the second factor; others see a 404."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/admin/"):
+            user = request.user
+            if not (user.is_authenticated and user.is_staff and _verified(user)):
+                raise Http404
+        return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Pages for a logged-in person, and any page that sets a cookie, are never stored."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or response.cookies or request.session.keys():
+            patch_cache_control(response, no_store=True, private=True)
+        return response
