@@ -32,8 +32,11 @@ def _user(email: str, pin: str, name: str, company: str, **extra: object) -> Use
     return user
 
 
-def seed_accounts() -> dict[str, object]:
-    """Create (once) the demo organisations and people; return them by role."""
+ORDER = 10
+
+
+def seed(world: dict[str, object]) -> None:
+    """Create (once) the demo organisations and people; put them in ``world`` by role."""
     owner_org, _ = Organisation.objects.get_or_create(name="Northwind Heating Ltd")
     service_org, _ = Organisation.objects.get_or_create(name="Acme Service Partners")
     owner = _user(DEMO_LOGINS[0].email, DEMO_LOGINS[0].pin, "Olivia Owner", "Northwind Heating Ltd")
@@ -53,10 +56,10 @@ def seed_accounts() -> dict[str, object]:
     Membership.objects.get_or_create(
         user=engineer, organisation=service_org, defaults={"role": MembershipRole.MEMBER}
     )
-    return {
-        "owner_org": owner_org,
-        "service_org": service_org,
-        "owner": owner,
-        "engineer": engineer,
-        "officer": officer,
-    }
+    world.update(
+        owner_org=owner_org,
+        service_org=service_org,
+        owner=owner,
+        engineer=engineer,
+        officer=officer,
+    )

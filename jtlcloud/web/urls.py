@@ -1,6 +1,6 @@
 """URLs of the HTML pages of accounts and the public pages."""
 
-from django.urls import path
+from django.urls import include, path
 
 from jtlcloud.web.views import account, auth, pages
 
@@ -24,4 +24,8 @@ urlpatterns = [
     path("account/two-factor", account.two_factor, name="two-factor"),
     path("account/two-factor/recovery", account.two_factor_recovery, name="two-factor-recovery"),
     path("account/two-factor/remove", account.two_factor_remove, name="two-factor-remove"),
+    # Each area adds its pages in its own module.
+    path("", include("jtlcloud.web.urls_installations")),
+    path("", include("jtlcloud.web.urls_telemetry")),
+    path("", include("jtlcloud.web.urls_privacy")),
 ]
