@@ -11,6 +11,7 @@ token, so a withdrawal takes effect on the very next request.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -34,8 +35,19 @@ def visible_installations(user: User) -> QuerySet[Installation]:
     return Installation.objects.filter(owner__memberships__user=user).distinct()
 
 
-def access_installation(user: User, code: str | uuid.UUID, need: str) -> Installation:
-    """The installation ``code`` if ``user`` may do ``need`` with it now; else Http404."""
+@dataclass(frozen=True)
+class Access:
+    """Why a user may see an installation right now: as its owner, by a grant, or as staff."""
+
+    installation: Installation
+    via: str  # "owner", "grant" or "staff"
+    grant_id: int | None = None
+    # The grant's purpose/reference, carried into exports and the access log.
+    reference: str = ""
+
+
+def access_installation(user: User, code: str | uuid.UUID, need: str) -> Access:
+    """How ``user`` may do ``need`` with installation ``code`` now; Http404 if they may not."""
     try:
         parsed = uuid.UUID(str(code))
     except ValueError:
@@ -48,4 +60,4 @@ def access_installation(user: User, code: str | uuid.UUID, need: str) -> Install
         and not user.memberships.filter(organisation=found.owner, role="admin").exists()
     ):
         raise Http404
-    return found
+    return Access(installation=found, via="owner")

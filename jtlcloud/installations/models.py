@@ -49,3 +49,41 @@ class InstallationKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.installation.name})"
+
+
+class AccessKind(models.TextChoices):
+    DASHBOARD = "dashboard", "Dashboard"
+    CHART = "chart", "Chart"
+    EVENTS = "events", "Events"
+    EXPORT = "export", "Export"
+    API = "api", "API read"
+
+
+class AccessLogEntry(models.Model):
+    """One look at an installation's data: who, from which organisation, what, when, from where.
+
+    Owners read these. The person's name and organisation are snapshots, so
+    the record stays meaningful after a grant or an account is gone.
+    """
+
+    installation = models.ForeignKey(
+        Installation, on_delete=models.CASCADE, related_name="access_log"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_label = models.CharField(max_length=320)
+    organisation_label = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=16, choices=AccessKind.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    via = models.CharField(max_length=16)
+    grant_id = models.BigIntegerField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["installation", "at"], name="accesslog_inst_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.kind}"
