@@ -244,7 +244,10 @@ JTL_CONTACT_EMAIL = env_str("JTL_CONTACT_EMAIL", "sales@jtl.co.uk")
 # --- Static files, i18n, logging -----------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic's target in production; development serves straight from the finders.
+STATIC_ROOT = (
+    Path(env_str("JTL_STATIC_ROOT", str(BASE_DIR / "staticfiles"))) if PRODUCTION else None
+)
 STATICFILES_DIRS = [BASE_DIR / "jtlcloud" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
