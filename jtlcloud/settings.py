@@ -23,6 +23,8 @@ if JTL_ENV not in {"development", "production"}:
 PRODUCTION = JTL_ENV == "production"
 
 DEBUG = env_bool("JTL_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise EnvError("JTL_DEBUG must be off in production: debug pages show settings and code")
 DATA_DIR = Path(env_str("JTL_DATA_DIR", str(BASE_DIR / "data")))
 
 _DEV_SECRET = "dev-only-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105
@@ -121,7 +123,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("JTL_TEST_SQLITE", "") or None}
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
