@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
@@ -55,15 +56,17 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-_SECOND_FACTOR_OPEN_PATHS = (
+# Paths with no personal data, served whatever state the session is in.
+_ALWAYS_OPEN_PATHS = ("/static/", "/health")
+# What a person who owes an enrolment may still reach: the setup itself and the public pages.
+# The admin is not here: StaffAdminMiddleware answers 404 for it, as for anyone unproven.
+_ENROLMENT_OPEN_PATHS = (
     "/account/two-factor",
     "/logout",
-    "/static/",
     "/privacy",
     "/cookies",
     "/contact",
-    "/health",
-    "/api/",
+    "/admin/",
 )
 
 
@@ -75,17 +78,24 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_SECOND_FACTOR_OPEN_PATHS)
-            and not _verified(user)
-        ):
-            if has_second_factor(user):
-                # A device exists but this session never proved it: start over.
-                logout(request)
-                return HttpResponseRedirect(settings.LOGIN_URL)
-            if second_factor_required(user):
-                return HttpResponseRedirect("/account/two-factor")
+        path = request.path
+        if not user.is_authenticated or _verified(user) or path.startswith(_ALWAYS_OPEN_PATHS):
+            return self.get_response(request)
+        if has_second_factor(user):
+            # A device exists but this session never proved it (it logged in before the
+            # device was set up elsewhere): nothing, not even the device's own page, is
+            # open to it, or a PIN alone could make new recovery codes.
+            logout(request)
+            if path.startswith("/api/"):
+                return self.get_response(request)
+            return HttpResponseRedirect(settings.LOGIN_URL)
+        if second_factor_required(user) and not path.startswith(_ENROLMENT_OPEN_PATHS):
+            if path.startswith("/api/"):
+                # The API answers as to an anonymous caller; a redirect to an HTML page
+                # would mean nothing to a script.
+                request.user = AnonymousUser()
+                return self.get_response(request)
+            return HttpResponseRedirect("/account/two-factor")
         return self.get_response(request)
 
 
