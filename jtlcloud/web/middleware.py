@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
+from jtlcloud.accounts.login import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from jtlcloud.accounts.second_factor import has_second_factor, second_factor_required
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -22,8 +23,10 @@ def _verified(user: object) -> bool:
     return bool(is_verified and is_verified())
 
 
-STARTED_KEY = "jtl_started"
-SEEN_KEY = "jtl_seen"
+STARTED_KEY = SESSION_STARTED_KEY
+SEEN_KEY = SESSION_SEEN_KEY
+# Set in the fresh session after a timeout, so the login page can say why it appears.
+EXPIRED_NOTICE_KEY = "jtl_session_expired"
 # Write the last-seen time at most this often: a session save on every request costs a write.
 _SEEN_GRANULARITY = 30
 
@@ -48,7 +51,7 @@ class SessionTimeoutMiddleware:
             absolute_limit = settings.JTL_SESSION_MAX_HOURS * 3600
             if now - seen > idle_limit or now - started > absolute_limit:
                 session.flush()
-                request.jtl_session_expired = True  # type: ignore[attr-defined]
+                session[EXPIRED_NOTICE_KEY] = True
             else:
                 session.setdefault(STARTED_KEY, now)
                 if now - session.get(SEEN_KEY, 0) > _SEEN_GRANULARITY:
@@ -121,6 +124,14 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated or response.cookies or request.session.keys():
+        # This middleware runs before the CSRF and session middleware write their part of
+        # the response, so a page that rendered a CSRF token (and will set the session
+        # cookie) is recognised by the flag get_token() leaves, not by response.cookies.
+        if (
+            request.user.is_authenticated
+            or response.cookies
+            or request.session.keys()
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
             patch_cache_control(response, no_store=True, private=True)
         return response
