@@ -7,12 +7,16 @@ reach an email header.
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "verify_email": "Confirm your email address for JTL Cloud",
@@ -32,4 +36,13 @@ def send_account_email(to: str, template: str, context: dict[str, Any] | None = 
         {"site_url": settings.JTL_SITE_URL, **(context or {})},
     )
     message = EmailMessage(subject=SUBJECTS[template], body=body, to=[to])
-    transaction.on_commit(message.send)
+    transaction.on_commit(lambda: _send(message, template))
+
+
+def _send(message: EmailMessage, template: str) -> None:
+    # A mail server that is down must not turn the page into a 500: the change is
+    # committed already, and every one of these emails can be asked for again.
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        logger.exception("could not send the %s email", template)

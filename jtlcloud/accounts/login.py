@@ -21,6 +21,11 @@ from jtlcloud.audit.services import record_event
 PENDING_KEY = "jtl_pending_login"
 # How long a correct PIN stays good while the person finds their authenticator.
 PENDING_SECONDS = 300
+# When this session logged in and when it was last seen; the web layer's timeout
+# middleware ends the session when either is too long ago. Both start at login, so
+# a session first used hours after logging in is already idle.
+SESSION_STARTED_KEY = "jtl_started"
+SESSION_SEEN_KEY = "jtl_seen"
 
 
 class LoginOutcome(enum.Enum):
@@ -69,6 +74,9 @@ def complete_login(request: HttpRequest, user: User, device: Device | None = Non
     request.session.pop(PENDING_KEY, None)
     # django's login() gives the session a new key, so a planted cookie is worthless.
     django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    now = time.time()
+    request.session[SESSION_STARTED_KEY] = now
+    request.session[SESSION_SEEN_KEY] = now
     if device is not None:
         otp_login(request, device)
     record_event("login.succeeded", actor=user, request=request, subject=user)

@@ -76,6 +76,10 @@ def request_email_change(request: HttpRequest, user: User, new_email: str) -> No
     The caller checked the PIN.
     """
     new_email = normalise_email(new_email)
+    # The PIN was checked, but a logged-in account must not become a way to mail-bomb
+    # any address with confirmation links.
+    if email_sending_blocked(request, "email-change", new_email):
+        return
     token = tokens.make_token(user, tokens.CHANGE_EMAIL, e=new_email)
     record_event(
         "email.change_requested",

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
+from jtlcloud.accounts.login import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from jtlcloud.accounts.second_factor import has_second_factor, second_factor_required
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -21,8 +23,10 @@ def _verified(user: object) -> bool:
     return bool(is_verified and is_verified())
 
 
-STARTED_KEY = "jtl_started"
-SEEN_KEY = "jtl_seen"
+STARTED_KEY = SESSION_STARTED_KEY
+SEEN_KEY = SESSION_SEEN_KEY
+# Set in the fresh session after a timeout, so the login page can say why it appears.
+EXPIRED_NOTICE_KEY = "jtl_session_expired"
 # Write the last-seen time at most this often: a session save on every request costs a write.
 _SEEN_GRANULARITY = 30
 
@@ -47,7 +51,7 @@ class SessionTimeoutMiddleware:
             absolute_limit = settings.JTL_SESSION_MAX_HOURS * 3600
             if now - seen > idle_limit or now - started > absolute_limit:
                 session.flush()
-                request.jtl_session_expired = True  # type: ignore[attr-defined]
+                session[EXPIRED_NOTICE_KEY] = True
             else:
                 session.setdefault(STARTED_KEY, now)
                 if now - session.get(SEEN_KEY, 0) > _SEEN_GRANULARITY:
@@ -55,15 +59,17 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-_SECOND_FACTOR_OPEN_PATHS = (
+# Paths with no personal data, served whatever state the session is in.
+_ALWAYS_OPEN_PATHS = ("/static/", "/health")
+# What a person who owes an enrolment may still reach: the setup itself and the public pages.
+# The admin is not here: StaffAdminMiddleware answers 404 for it, as for anyone unproven.
+_ENROLMENT_OPEN_PATHS = (
     "/account/two-factor",
     "/logout",
-    "/static/",
     "/privacy",
     "/cookies",
     "/contact",
-    "/health",
-    "/api/",
+    "/admin/",
 )
 
 
@@ -75,17 +81,24 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_SECOND_FACTOR_OPEN_PATHS)
-            and not _verified(user)
-        ):
-            if has_second_factor(user):
-                # A device exists but this session never proved it: start over.
-                logout(request)
-                return HttpResponseRedirect(settings.LOGIN_URL)
-            if second_factor_required(user):
-                return HttpResponseRedirect("/account/two-factor")
+        path = request.path
+        if not user.is_authenticated or _verified(user) or path.startswith(_ALWAYS_OPEN_PATHS):
+            return self.get_response(request)
+        if has_second_factor(user):
+            # A device exists but this session never proved it (it logged in before the
+            # device was set up elsewhere): nothing, not even the device's own page, is
+            # open to it, or a PIN alone could make new recovery codes.
+            logout(request)
+            if path.startswith("/api/"):
+                return self.get_response(request)
+            return HttpResponseRedirect(settings.LOGIN_URL)
+        if second_factor_required(user) and not path.startswith(_ENROLMENT_OPEN_PATHS):
+            if path.startswith("/api/"):
+                # The API answers as to an anonymous caller; a redirect to an HTML page
+                # would mean nothing to a script.
+                request.user = AnonymousUser()
+                return self.get_response(request)
+            return HttpResponseRedirect("/account/two-factor")
         return self.get_response(request)
 
 
@@ -111,6 +124,14 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated or response.cookies or request.session.keys():
+        # This middleware runs before the CSRF and session middleware write their part of
+        # the response, so a page that rendered a CSRF token (and will set the session
+        # cookie) is recognised by the flag get_token() leaves, not by response.cookies.
+        if (
+            request.user.is_authenticated
+            or response.cookies
+            or request.session.keys()
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
             patch_cache_control(response, no_store=True, private=True)
         return response

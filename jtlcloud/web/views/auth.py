@@ -20,6 +20,7 @@ from jtlcloud.web.forms import (
     RegisterForm,
     SecondFactorForm,
 )
+from jtlcloud.web.middleware import EXPIRED_NOTICE_KEY
 
 LOGIN_MESSAGES = {
     login_service.LoginOutcome.REFUSED: "That email address and PIN do not match an account.",
@@ -92,7 +93,7 @@ def login(request: HttpRequest) -> HttpResponse:
             form = LoginForm(initial={"email": form.cleaned_data["email"]})
         else:
             status = 400
-    expired = getattr(request, "jtl_session_expired", False) or request.GET.get("expired")
+    expired = request.session.pop(EXPIRED_NOTICE_KEY, False)
     context = {"form": form, "error": error, "next": _next_url(request), "expired": expired}
     return render(request, "auth/login.html", context, status=status)
 
