@@ -19,11 +19,18 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
-def _pin_field(label: str, autocomplete: str) -> forms.CharField:
+NEW_PIN_HELP = (
+    "At least 8 characters: letters, digits, spaces or anything else. "
+    "Not a date, a run such as 12345678, or your name."
+)
+
+
+def _pin_field(label: str, autocomplete: str, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         strip=False,
         max_length=PIN_MAX_LENGTH,
+        help_text=help_text,
         widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
     )
 
@@ -31,7 +38,7 @@ def _pin_field(label: str, autocomplete: str) -> forms.CharField:
 class NewPinMixin(forms.Form):
     """Two PIN fields, checked against the PIN rules for the given person."""
 
-    pin = _pin_field("PIN", "new-password")
+    pin = _pin_field("PIN", "new-password", NEW_PIN_HELP)
     pin_again = _pin_field("PIN again", "new-password")
 
     def pin_owner(self) -> User:
@@ -81,6 +88,11 @@ class LoginForm(forms.Form):
     )
     pin = _pin_field("PIN", "current-password")
 
+    def focus_pin(self) -> None:
+        """After a refused PIN the email is filled in again: start typing at the PIN."""
+        self.fields["email"].widget.attrs.pop("autofocus", None)
+        self.fields["pin"].widget.attrs["autofocus"] = True
+
 
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
@@ -121,6 +133,11 @@ class CurrentPinMixin(forms.Form):
 
 class PinChangeForm(CurrentPinMixin, NewPinMixin):
     field_order = ["current_pin", "pin", "pin_again"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pin"].label = "New PIN"
+        self.fields["pin_again"].label = "New PIN again"
 
     def pin_owner(self) -> User:
         return self.user

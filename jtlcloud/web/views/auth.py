@@ -91,6 +91,7 @@ def login(request: HttpRequest) -> HttpResponse:
             status = 429 if outcome is login_service.LoginOutcome.LOCKED else 400
             # Never send the PIN back into the page.
             form = LoginForm(initial={"email": form.cleaned_data["email"]})
+            form.focus_pin()
         else:
             status = 400
     expired = request.session.pop(EXPIRED_NOTICE_KEY, False)
