@@ -120,3 +120,20 @@ def test_the_purge_command_deletes_entries_past_the_retention(
     call_command("purge_access_log", stdout=out)
     assert AccessLogEntry.objects.count() == 1
     assert "1" in out.getvalue()
+
+
+def test_a_recorded_view_reads_back_as_an_aware_time_and_is_found_by_the_date_filter(
+    engineer: User, installation: Installation
+) -> None:
+    from jtlcloud.installations.access_log import LogFilter, filtered_log
+
+    give(engineer, installation)
+    access = access_installation(engineer, installation.code, Need.VIEW)
+    before = timezone.now()
+    record_access(None, engineer, access, "export", "x" * 1000)
+    row = AccessLogEntry.objects.get()
+    assert row.at.tzinfo is not None and abs((row.at - before).total_seconds()) < 5
+    assert row.ip is None and len(row.detail) == 300
+    today = timezone.now().date()
+    assert list(filtered_log(installation, LogFilter(since=today, until=today))) == [row]
+    assert not filtered_log(installation, LogFilter(until=today - timedelta(days=1))).exists()

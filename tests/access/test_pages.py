@@ -201,3 +201,45 @@ def test_the_demo_seeds_installations_a_time_boxed_grant_a_request_and_history()
     assert AccessRequest.objects.filter(status="pending").count() == 1
     assert AccessLogEntry.objects.count() > 5
     assert Installation.objects.count() == 3
+
+
+def test_the_list_costs_the_same_queries_however_many_installations_are_shared(
+    client: Client, engineer: User, django_assert_max_num_queries: Any
+) -> None:
+    def share(count: int) -> None:
+        owner_org = Organisation.objects.create(name=f"Owner {count}")
+        for number in range(count):
+            give(engineer, Installation.objects.create(owner=owner_org, name=f"Site {number}"))
+
+    log_in(client, engineer)
+    share(1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/installations")
+    share(8)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert b"Site 7" in client.get("/installations").content
+
+
+def test_a_data_page_of_a_grantee_who_has_not_accepted_the_terms_leads_to_them(
+    rf: Any, engineer: User, installation: Installation
+) -> None:
+    from jtlcloud.installations.access import TermsNotAccepted
+    from jtlcloud.web.access_prompts import AccessPromptMiddleware
+
+    request = rf.get(f"/installations/{installation.code}/dashboard?range=1d")
+    response = AccessPromptMiddleware(lambda r: None).process_exception(  # type: ignore[arg-type]
+        request, TermsNotAccepted(installation)
+    )
+    assert response is not None and response.status_code == 302
+    assert response["Location"].startswith(f"/installations/{installation.code}/terms?next=")
+
+
+def test_the_visible_to_queryset_follows_the_access_rules(
+    engineer: User, installation: Installation, other_installation: Installation
+) -> None:
+    give(engineer, installation)
+    assert list(Installation.objects.visible_to(engineer)) == [installation]
+    assert not Installation.objects.visible_to(engineer).filter(pk=other_installation.pk).exists()

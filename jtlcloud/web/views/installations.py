@@ -27,7 +27,12 @@ from jtlcloud.installations.access import (
     second_factor_proved,
     terms_accepted,
 )
-from jtlcloud.installations.models import AccessRequest, Installation, RequestStatus
+from jtlcloud.installations.models import (
+    AccessRequest,
+    DataUseAcknowledgement,
+    Installation,
+    RequestStatus,
+)
 from jtlcloud.web.views.installations_forms import InstallationForm, RequestAccessForm
 
 # Data pages live in the telemetry area; the list links to the first that exists.
@@ -72,6 +77,11 @@ def _shared_rows(request: HttpRequest, user: User) -> list[SharedRow]:
     rows: dict[int, SharedRow] = {}
     found = active_grants_for(user).select_related("installation", "owner", "grantee_org")
     own_org_ids = set(user.memberships.values_list("organisation_id", flat=True))
+    accepted_owner_ids = set(
+        DataUseAcknowledgement.objects.filter(
+            user=user, version=DATA_USE_TERMS_VERSION
+        ).values_list("owner_id", flat=True)
+    )
     for grant in found.order_by("-role", "expires_at"):
         if grant.owner_id in own_org_ids:
             continue
@@ -84,7 +94,6 @@ def _shared_rows(request: HttpRequest, user: User) -> list[SharedRow]:
             if installation is None or installation.pk in rows:
                 continue
             installation.owner = grant.owner
-            needs_terms = not terms_accepted(user, installation)
             rows[installation.pk] = SharedRow(
                 installation=installation,
                 role=grant.get_role_display(),
@@ -92,7 +101,7 @@ def _shared_rows(request: HttpRequest, user: User) -> list[SharedRow]:
                 expires_at=grant.expires_at,
                 reference=grant.reference,
                 needs_second_factor=grant.owner.require_second_factor and not verified,
-                needs_terms=needs_terms,
+                needs_terms=grant.owner_id not in accepted_owner_ids,
                 url=data_page_url(installation),
             )
     return sorted(rows.values(), key=lambda r: r.installation.name.lower())
