@@ -13,7 +13,7 @@ from jtlcloud.audit.models import AuditEvent
 from jtlcloud.installations import grants
 from jtlcloud.installations.models import Grant, GrantRole, Installation
 from tests.access.conftest import give, staff_log_in
-from tests.conftest import log_in
+from tests.conftest import log_in, make_user
 from tests.mail import Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,9 @@ def test_an_unknown_address_gets_an_invitation_and_the_grant_works_after_registe
     assert "/register" in mailbox.body(message)
     page = client.get(f"/installations/{installation.code}/access")
     assert b"invited, not registered yet" in page.content
+    make_user("new@provider.example", name="Nina Newcomer")
+    page = client.get(f"/installations/{installation.code}/access")
+    assert b"Nina Newcomer" in page.content and b"invited, not registered yet" not in page.content
 
 
 def test_an_organisation_grant_for_all_installations(

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jtlcloud.accounts.models import Organisation, StaffRole
+from jtlcloud.accounts.models import Organisation, StaffRole, User
 from jtlcloud.audit.services import record_event
 from jtlcloud.installations import grants, services
 from jtlcloud.installations.access import Access, Need, access_installation
@@ -83,6 +83,17 @@ def _grants_of(installation: Installation) -> GrantQuerySet:
     )
 
 
+def _with_invited_accounts(found: list[Grant]) -> list[Grant]:
+    """Mark invitations whose address has since become a verified account (they work now)."""
+    emails = {g.grantee_email for g in found if g.is_invitation}
+    accounts = {
+        u.email: u for u in User.objects.filter(email__in=emails, email_verified_at__isnull=False)
+    }
+    for grant in found:
+        grant.invited_account = accounts.get(grant.grantee_email)  # type: ignore[attr-defined]
+    return found
+
+
 @login_required
 def installation_access(request: HttpRequest, code: str) -> HttpResponse:
     access = _page_access(request, code)
@@ -98,7 +109,7 @@ def installation_access(request: HttpRequest, code: str) -> HttpResponse:
     if staff_role != StaffRole.SUPPORT:
         active = _grants_of(installation).active()
         context.update(
-            active_grants=active,
+            active_grants=_with_invited_accounts(list(active)),
             ended_grants=_grants_of(installation).exclude(pk__in=active.values("pk"))[:30],
             pending=AccessRequest.objects.filter(
                 installation=installation, status=RequestStatus.PENDING

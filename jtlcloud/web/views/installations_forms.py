@@ -84,7 +84,11 @@ class GrantForm(forms.Form):
         required=False,
         label="Organisation",
         to_field_name="code",
-        help_text="Every member of it gets access.",
+        help_text=(
+            "Every member of it gets access. Listed are the organisations you already work "
+            "with; for another one, give one of its people access by email, or ask them to "
+            "request access with your request code."
+        ),
     )
     scope = forms.ChoiceField(
         label="Installations",
