@@ -228,9 +228,10 @@ def request_access(
 
     A second request while one is pending updates its message instead of piling up.
     """
-    cleaned = request_code.strip().upper().replace(" ", "")
-    if len(cleaned) == 10 and "-" not in cleaned:
-        cleaned = f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
+    cleaned = "".join(ch for ch in request_code.upper() if ch.isalnum())
+    if len(cleaned) != 10:
+        return None
+    cleaned = f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
     installation = Installation.objects.select_related("owner").filter(request_code=cleaned).first()
     if installation is None:
         return None

@@ -34,7 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("installations/<str:code>/access/log", owner.access_log, name="installation-access-log"),
     path("installations/<str:code>/keys", owner.key_create, name="installation-key-create"),
     path(
-        "installations/<str:code>/keys/<str:prefix>/revoke",
+        "installations/<str:code>/keys/<slug:prefix>/revoke",
         owner.key_revoke,
         name="installation-key-revoke",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -13,6 +14,15 @@ from jtlcloud.accounts.models import Organisation, normalise_email
 from jtlcloud.installations.grants import EXPIRY_PRESETS
 from jtlcloud.installations.models import AccessKind, GrantRole
 from jtlcloud.web.forms import _no_control_characters
+
+
+def _clean_text(value: str) -> str:
+    """Free text of several lines: tabs and line breaks are fine, other control characters
+    (a NUL would even break PostgreSQL) are refused."""
+    value = value.strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
+        raise forms.ValidationError("Please use letters, digits, spaces and punctuation only.")
+    return value
 
 
 @cache
@@ -52,6 +62,12 @@ class InstallationForm(forms.Form):
 
     def clean_name(self) -> str:
         return _no_control_characters(self.cleaned_data["name"])
+
+    def clean_site_address(self) -> str:
+        return _clean_text(self.cleaned_data["site_address"])
+
+    def clean_description(self) -> str:
+        return _clean_text(self.cleaned_data["description"])
 
 
 class KeyForm(forms.Form):
@@ -158,7 +174,7 @@ class ReasonForm(forms.Form):
     )
 
     def clean_reason(self) -> str:
-        return _no_control_characters(self.cleaned_data["reason"])
+        return _clean_text(self.cleaned_data["reason"])
 
 
 class RequestAccessForm(forms.Form):
@@ -175,6 +191,12 @@ class RequestAccessForm(forms.Form):
         help_text="Who you are and why you need access, e.g. the job you are booked for.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def clean_request_code(self) -> str:
+        return _no_control_characters(self.cleaned_data["request_code"])
+
+    def clean_message(self) -> str:
+        return _clean_text(self.cleaned_data["message"])
 
 
 class LogFilterForm(forms.Form):

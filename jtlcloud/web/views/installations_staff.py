@@ -41,7 +41,8 @@ def _officer(request: HttpRequest) -> User:
 @login_required
 def staff_installations(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    query = request.GET.get("q", "").strip()[:100]
+    # Printable characters only: a NUL in a LIKE pattern is an error on PostgreSQL.
+    query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:100]
     found = Installation.objects.select_related("owner").annotate(
         live_grants=Count("grants", filter=Q(grants__revoked_at__isnull=True), distinct=True)
     )
