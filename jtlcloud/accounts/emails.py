@@ -27,6 +27,7 @@ SUBJECTS = {
     "access_granted": "You were given access to installation data on JTL Cloud",
     "access_request": "A service provider asks for access to your installation",
     "access_request_decided": "Your request for access to an installation was answered",
+    "grant_suspended": "JTL Cloud suspended access to your installation data",
 }
 
 

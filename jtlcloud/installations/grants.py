@@ -172,6 +172,12 @@ def suspend_grant(
                 target=_grant_target(grant),
                 data={**_grant_data(grant), "reason": reason},
             )
+            for admin in _owner_admins(grant.owner):
+                send_account_email(
+                    admin.email,
+                    "grant_suspended",
+                    {"admin": admin, "grant": grant, "reason": reason},
+                )
     return bool(updated)
 
 
@@ -254,12 +260,7 @@ def request_access(
             target=f"installation:{installation.code}",
             data={"request": str(access_request.code), "owner": installation.owner.name},
         )
-        admins = User.objects.filter(
-            memberships__organisation=installation.owner,
-            memberships__role=MembershipRole.ADMIN,
-            is_active=True,
-        )
-        for admin in admins:
+        for admin in _owner_admins(installation.owner):
             send_account_email(
                 admin.email,
                 "access_request",
@@ -371,4 +372,14 @@ def _decide(
     access_request.grant = grant
     access_request.save(
         update_fields=["status", "decided_by", "decided_at", "refusal_reason", "grant"]
+    )
+
+
+def _owner_admins(owner: Organisation) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation=owner,
+            memberships__role=MembershipRole.ADMIN,
+            is_active=True,
+        )
     )

@@ -13,7 +13,7 @@ from jtlcloud.audit.models import AuditEvent
 from jtlcloud.installations import grants
 from jtlcloud.installations.models import Grant, GrantRole, Installation
 from tests.access.conftest import give, staff_log_in
-from tests.conftest import log_in, make_user
+from tests.conftest import CommittingClient, log_in, make_user
 from tests.mail import Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -219,16 +219,23 @@ def test_only_officers_suspend_and_support_cannot(
 
 
 def test_a_suspended_grant_shows_the_reason_to_the_owner_and_can_be_reinstated(
-    client: Client, officer: User, owner: User, engineer: User, installation: Installation
+    client: Client,
+    officer: User,
+    owner: User,
+    engineer: User,
+    installation: Installation,
+    mailbox: Mailbox,
 ) -> None:
     grant = give(engineer, installation)
-    staff = Client()
+    staff = CommittingClient()
     staff_log_in(staff, officer)
     staff.post(
         f"/installations/{installation.code}/grants/{grant.code}/suspend", {"reason": "misuse seen"}
     )
     grant.refresh_from_db()
     assert grant.state() == "suspended"
+    assert "misuse seen" in mailbox.body(mailbox.wait_for(1)[0])
+    assert mailbox.recipients == [owner.email]
     log_in(client, owner)
     page = client.get(f"/installations/{installation.code}/access")
     assert b"misuse seen" in page.content and b"suspended by JTL" in page.content
