@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jtlcloud.web.middleware.PrivateCacheMiddleware",
+    "jtlcloud.web.access_prompts.AccessPromptMiddleware",
 ]
 
 ROOT_URLCONF = "jtlcloud.urls"
@@ -235,6 +236,11 @@ else:
     # Without an SMTP server, development writes each email as a file to read.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+
+# --- Installations and access ------------------------------------------------------
+
+# How long the owners' access log keeps who looked at what (purge_access_log deletes older).
+JTL_ACCESS_LOG_RETENTION_DAYS = env_int("JTL_ACCESS_LOG_RETENTION_DAYS", 730, minimum=1)
 
 # --- Operator -------------------------------------------------------------------------
 

@@ -26,6 +26,12 @@ SUBJECTS = {
     "email_change_confirm": "Confirm your new email address for JTL Cloud",
     "email_change_notice": "A change of your JTL Cloud email address",
     "email_changed": "Your JTL Cloud email address was changed",
+    # Installations and access (jtlcloud.installations.grants).
+    "access_invitation": "You were given access to installation data on JTL Cloud",
+    "access_granted": "You were given access to installation data on JTL Cloud",
+    "access_request": "A service provider asks for access to your installation",
+    "access_request_decided": "Your request for access to an installation was answered",
+    "grant_suspended": "JTL Cloud suspended access to your installation data",
 }
 
 
