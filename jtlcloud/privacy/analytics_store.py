@@ -1,0 +1,109 @@
+"""Writing buffered page views: parse, drop objectors, group into visits, insert in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils import timezone
+
+from jtlcloud.privacy.analytics import (
+    Agent,
+    RawView,
+    device_id,
+    parse_agent,
+    referrer_route,
+    stored_ip,
+)
+from jtlcloud.privacy.models import DeviceObjection, PageView, PrivacyPreference, Visit
+
+
+@lru_cache(maxsize=2048)
+def _agent(user_agent: str) -> Agent:
+    return parse_agent(user_agent)
+
+
+def store_views(batch: list[RawView]) -> int:
+    """Store a batch (the caller holds a transaction). Objectors' views are dropped here."""
+    user_ids = {view.user_id for view in batch if view.user_id is not None}
+    objectors = set(
+        PrivacyPreference.objects.filter(
+            user_id__in=user_ids, analytics_objected_at__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+    prepared = []
+    for view in batch:
+        if view.user_id in objectors:
+            continue
+        day = view.at.astimezone(dt.UTC).date()
+        prepared.append((view, device_id(view.ip, view.user_agent, day)))
+    if not prepared:
+        return 0
+    objected_devices = set(
+        DeviceObjection.objects.filter(
+            device_id__in={device for _, device in prepared}
+        ).values_list("device_id", flat=True)
+    )
+    prepared = [(v, d) for v, d in prepared if d not in objected_devices]
+
+    gap = dt.timedelta(minutes=settings.JTL_ANALYTICS_VISIT_GAP_MINUTES)
+    open_visits: dict[str, Visit] = {}
+    rows: list[PageView] = []
+    touched: dict[int, Visit] = {}
+    for view, device in sorted(prepared, key=lambda item: item[0].at):
+        agent = _agent(view.user_agent)
+        visit = open_visits.get(device)
+        if visit is None or view.at - visit.last_at > gap:
+            visit = (
+                Visit.objects.filter(device_id=device, last_at__gte=view.at - gap)
+                .order_by("-last_at")
+                .first()
+            )
+        if visit is None:
+            visit = Visit.objects.create(
+                device_id=device,
+                user_id=view.user_id,
+                started_at=view.at,
+                last_at=view.at,
+                browser=agent.browser,
+                os=agent.os,
+                device_type=agent.device_type,
+            )
+        open_visits[device] = visit
+        visit.last_at = max(visit.last_at, view.at)
+        visit.page_count += 1
+        if visit.user_id is None and view.user_id is not None:
+            visit.user_id = view.user_id
+        touched[visit.pk] = visit
+        rows.append(
+            PageView(
+                visit=visit,
+                user_id=view.user_id,
+                at=view.at,
+                route=view.route[:200],
+                status=view.status,
+                referrer_route=referrer_route(view.referer, view.host)[:200],
+                ip=stored_ip(view.ip),
+                device_id=device,
+                browser=agent.browser,
+                browser_version=agent.browser_version[:32],
+                os=agent.os,
+                os_version=agent.os_version[:32],
+                device_type=agent.device_type,
+            )
+        )
+    PageView.objects.bulk_create(rows)
+    Visit.objects.bulk_update(list(touched.values()), ["last_at", "page_count", "user_id"])
+    return len(rows)
+
+
+def purge_old_visits(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Delete visits and page views older than the retention period; (visits, views) deleted."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.JTL_ANALYTICS_RETENTION_DAYS)
+    views, _ = PageView.objects.filter(at__lt=cutoff).delete()
+    visits, _ = Visit.objects.filter(last_at__lt=cutoff).delete()
+    today = now.date()
+    DeviceObjection.objects.filter(day__lt=today - dt.timedelta(days=1)).delete()
+    return visits, views
