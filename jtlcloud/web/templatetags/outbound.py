@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -28,9 +28,10 @@ def outbound(url: str, text: str = "") -> SafeString:
         '<a href="{}" class="outbound" rel="noopener noreferrer" data-outbound '
         'title="Opens {} — {}">{}<span class="outbound-mark" aria-hidden="true">↗</span></a>'
         ' <small class="outbound-note">({})</small>',
-        url,
-        parts.netloc,
+        # escape(), not format_html's own escaping: template literals arrive marked safe.
+        escape(str(url)),
+        escape(parts.netloc),
         LEAVING_NOTE,
-        text or parts.netloc,
+        escape(str(text or parts.netloc)),
         LEAVING_NOTE,
     )
