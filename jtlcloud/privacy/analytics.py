@@ -15,6 +15,7 @@ the day, so it changes every day and needs no cookie.
 from __future__ import annotations
 
 import atexit
+import functools
 import datetime as dt
 import hashlib
 import hmac
@@ -66,6 +67,7 @@ class Recorder:
         self._oldest: float = 0.0
         self._timer: threading.Thread | None = None
         self._timer_pid = 0
+        self._wake = threading.Event()
         # Set by the WSGI entry point: servers get the timer thread, tests and commands do not.
         self.timer_allowed = False
 
@@ -129,12 +131,20 @@ class Recorder:
             self._timer = threading.Thread(target=self._run_timer, name="analytics", daemon=True)
             self._timer.start()
 
+    @property
+    def writes_in_background(self) -> bool:
+        return self._timer_pid == os.getpid()
+
+    def wake(self) -> None:
+        self._wake.set()
+
     def _run_timer(self) -> None:
         from django.db import connection
 
-        stop = threading.Event()
-        while not stop.wait(settings.JTL_ANALYTICS_FLUSH_SECONDS):
-            if self.due():
+        while True:
+            self._wake.wait(settings.JTL_ANALYTICS_FLUSH_SECONDS)
+            self._wake.clear()
+            if self.pending():
                 self.flush()
                 connection.close()
 
@@ -143,12 +153,24 @@ recorder = Recorder()
 
 
 def _flush_if_due(**_: object) -> None:
+    # With the writer thread running, requests never write: they only wake it up.
     if recorder.due():
-        recorder.flush()
+        if recorder.writes_in_background:
+            recorder.wake()
+        else:
+            recorder.flush()
 
 
 request_finished.connect(_flush_if_due, dispatch_uid="privacy.analytics.flush")
-atexit.register(recorder.flush)
+
+
+def _flush_at_exit() -> None:
+    # Only a server's buffer is worth keeping; a test run's would land in the wrong database.
+    if recorder.timer_allowed:
+        recorder.flush()
+
+
+atexit.register(_flush_at_exit)
 
 
 def _wants_no_tracking(request: HttpRequest) -> bool:
@@ -217,9 +239,14 @@ def referrer_route(referer: str, host: str) -> str:
     return _route_of(match.route, 200)
 
 
+@functools.lru_cache(maxsize=4)
+def _device_key(secret: str) -> bytes:
+    return hashlib.sha256(("analytics-device|" + secret).encode()).digest()
+
+
 def device_id(ip: str, user_agent: str, day: dt.date) -> str:
     """A keyed hash of IP, user agent and day: stable for a day, unlinkable across days."""
-    key = hashlib.sha256(("analytics-device|" + settings.SECRET_KEY).encode()).digest()
+    key = _device_key(settings.SECRET_KEY)
     message = f"{day.isoformat()}|{ip}|{user_agent}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 

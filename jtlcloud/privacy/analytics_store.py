@@ -24,6 +24,11 @@ def _agent(user_agent: str) -> Agent:
     return parse_agent(user_agent)
 
 
+@lru_cache(maxsize=4096)
+def _referrer(referer: str, host: str) -> str:
+    return referrer_route(referer, host)
+
+
 def store_views(batch: list[RawView]) -> int:
     """Store a batch (the caller holds a transaction). Objectors' views are dropped here."""
     user_ids = {view.user_id for view in batch if view.user_id is not None}
@@ -48,20 +53,21 @@ def store_views(batch: list[RawView]) -> int:
     prepared = [(v, d) for v, d in prepared if d not in objected_devices]
 
     gap = dt.timedelta(minutes=settings.JTL_ANALYTICS_VISIT_GAP_MINUTES)
+    prepared.sort(key=lambda item: item[0].at)
+    # One query for the visits this batch may continue, one insert for the new ones.
     open_visits: dict[str, Visit] = {}
-    rows: list[PageView] = []
-    touched: dict[int, Visit] = {}
-    for view, device in sorted(prepared, key=lambda item: item[0].at):
+    for visit in Visit.objects.filter(
+        device_id__in={device for _, device in prepared},
+        last_at__gte=prepared[0][0].at - gap,
+    ).order_by("last_at"):
+        open_visits[visit.device_id] = visit
+    visit_of: list[Visit] = []
+    new_visits: list[Visit] = []
+    for view, device in prepared:
         agent = _agent(view.user_agent)
         visit = open_visits.get(device)
         if visit is None or view.at - visit.last_at > gap:
-            visit = (
-                Visit.objects.filter(device_id=device, last_at__gte=view.at - gap)
-                .order_by("-last_at")
-                .first()
-            )
-        if visit is None:
-            visit = Visit.objects.create(
+            visit = Visit(
                 device_id=device,
                 user_id=view.user_id,
                 started_at=view.at,
@@ -70,12 +76,21 @@ def store_views(batch: list[RawView]) -> int:
                 os=agent.os,
                 device_type=agent.device_type,
             )
-        open_visits[device] = visit
+            new_visits.append(visit)
+            open_visits[device] = visit
         visit.last_at = max(visit.last_at, view.at)
         visit.page_count += 1
         if visit.user_id is None and view.user_id is not None:
             visit.user_id = view.user_id
-        touched[visit.pk] = visit
+        visit_of.append(visit)
+    Visit.objects.bulk_create(new_visits)
+    new_ids = {id(v) for v in new_visits}
+    continued = {v.pk: v for v in visit_of if id(v) not in new_ids}
+    if continued:
+        Visit.objects.bulk_update(list(continued.values()), ["last_at", "page_count", "user_id"])
+    rows: list[PageView] = []
+    for (view, device), visit in zip(prepared, visit_of, strict=True):
+        agent = _agent(view.user_agent)
         rows.append(
             PageView(
                 visit=visit,
@@ -83,7 +98,7 @@ def store_views(batch: list[RawView]) -> int:
                 at=view.at,
                 route=view.route[:200],
                 status=view.status,
-                referrer_route=referrer_route(view.referer, view.host)[:200],
+                referrer_route=_referrer(view.referer, view.host)[:200],
                 ip=stored_ip(view.ip),
                 device_id=device,
                 browser=agent.browser,
@@ -94,7 +109,6 @@ def store_views(batch: list[RawView]) -> int:
             )
         )
     PageView.objects.bulk_create(rows)
-    Visit.objects.bulk_update(list(touched.values()), ["last_at", "page_count", "user_id"])
     return len(rows)
 
 
