@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jtlcloud.settings")
 os.environ.setdefault("JTL_TEST_SQLITE", "")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

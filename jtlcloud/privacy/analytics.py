@@ -15,8 +15,8 @@ the day, so it changes every day and needs no cookie.
 from __future__ import annotations
 
 import atexit
-import functools
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import ipaddress

@@ -65,8 +65,10 @@ def store_views(batch: list[RawView]) -> int:
     new_visits: list[Visit] = []
     for view, device in prepared:
         agent = _agent(view.user_agent)
-        visit = open_visits.get(device)
-        if visit is None or view.at - visit.last_at > gap:
+        found = open_visits.get(device)
+        if found is not None and view.at - found.last_at <= gap:
+            visit = found
+        else:
             visit = Visit(
                 device_id=device,
                 user_id=view.user_id,
