@@ -77,7 +77,7 @@ def _plain(value: Any) -> Any:
 
 
 def collect(user: User) -> list[CollectedSection]:
-    """Every registered section for ``user``, with values made JSON-ready."""
+    """Every registered section for ``user``, values as the sections gave them."""
     collected = []
     for section in sections():
         result = section.collect(user)
@@ -88,7 +88,7 @@ def collect(user: User) -> list[CollectedSection]:
                 key=section.key,
                 title=section.title,
                 description=section.description,
-                rows=[_plain(row) for row in rows],
+                rows=rows,
                 single=single,
             )
         )

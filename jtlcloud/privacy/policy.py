@@ -186,7 +186,16 @@ def dismiss_notice(user: User, number: int) -> None:
 @dataclass(frozen=True)
 class DiffLine:
     kind: str  # "same", "added", "removed" or "gap"
-    text: str
+    raw: str
+
+    @property
+    def heading(self) -> bool:
+        return self.raw.startswith("#")
+
+    @property
+    def text(self) -> str:
+        """The paragraph without Markdown heading marks (the diff shows plain text)."""
+        return self.raw.lstrip("#").strip() if self.heading else self.raw
 
 
 def diff_versions(old: PolicyVersion, new: PolicyVersion, context: int = 2) -> list[DiffLine]:

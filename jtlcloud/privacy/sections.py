@@ -110,18 +110,20 @@ def access_log(user: User) -> list[dict[str, Any]]:
     description="Visit analytics recorded while you were logged in (policy 2a).",
 )
 def visits(user: User) -> list[dict[str, Any]]:
+    chosen = list(Visit.objects.filter(user=user).order_by("-started_at")[:LONG_LIST])
+    views: dict[int, list[PageView]] = {}
+    for view in PageView.objects.filter(visit__in=chosen).order_by("at"):
+        views.setdefault(view.visit_id, []).append(view)
     result = []
-    for visit in Visit.objects.filter(user=user).order_by("-started_at")[:LONG_LIST]:
-        routes = list(
-            PageView.objects.filter(visit=visit).order_by("at").values_list("route", flat=True)
-        )
-        first = PageView.objects.filter(visit=visit).order_by("at").first()
+    for visit in chosen:
+        steps = views.get(visit.pk, [])
+        first = steps[0] if steps else None
         result.append(
             {
                 "started_at": visit.started_at,
                 "length_seconds": visit.seconds,
                 "pages": visit.page_count,
-                "path": " → ".join(routes),
+                "path": " → ".join(v.route for v in steps),
                 "browser": f"{first.browser} {first.browser_version}".strip() if first else "",
                 "os": f"{first.os} {first.os_version}".strip() if first else "",
                 "device": visit.device_type,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 from django import template
@@ -22,3 +24,40 @@ def policy_notice(context: dict[str, Any]) -> dict[str, Any]:
         "next": request.get_full_path() if request is not None else "/",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def field_label(key: str) -> str:
+    """``email_verified_at`` -> ``Email verified at``."""
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def data_value(value: Any) -> str:
+    """A value of "Your data" as a person reads it; times in UTC."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+@register.filter
+def duration(seconds: Any) -> str:
+    """242 -> ``4 min 2 s``."""
+    try:
+        total = int(seconds)
+    except (TypeError, ValueError):
+        return "—"
+    minutes, rest = divmod(total, 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"

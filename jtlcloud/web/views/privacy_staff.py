@@ -252,7 +252,12 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         "staff.viewed_audit_trail",
         actor=_staff(request),
         request=request,
-        data={"kind": kind, "who": who, "target_filter": target, "page": page.number},
+        data={
+            key: value
+            for key, value in {"kind": kind, "who": who, "target_filter": target}.items()
+            if value
+        }
+        | {"page": page.number},
     )
     query = request.GET.copy()
     query.pop("page", None)
