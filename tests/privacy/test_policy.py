@@ -185,3 +185,33 @@ def test_the_load_policy_command_refuses_a_bad_date(tmp_path):
     text.write_text("x", encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("load_policy", str(text), "--effective", "soon", "--summary", "x")
+
+
+def test_an_operator_can_publish_through_the_admin_as_a_new_version(officer):
+    from jtlcloud.audit.models import AuditEvent
+    from tests.conftest import CommittingClient
+    from tests.privacy.conftest import log_in_verified
+
+    officer.is_superuser = True
+    officer.save()
+    client = CommittingClient()
+    log_in_verified(client, officer)
+    response = client.post(
+        "/admin/privacy/policyversion/add/",
+        {
+            "body_markdown": "Admin text.",
+            "effective_date": "2026-04-01",
+            "change_summary": "Via admin.",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    version = PolicyVersion.objects.get(number=2)
+    assert version.published_by == officer
+    assert AuditEvent.objects.filter(kind="privacy.policy_published", actor=officer).exists()
+    # Versions are never edited in place.
+    client.post(
+        f"/admin/privacy/policyversion/{version.pk}/change/",
+        {"body_markdown": "Changed!", "effective_date": "2026-04-01", "change_summary": "x"},
+    )
+    version.refresh_from_db()
+    assert version.body_markdown == "Admin text."

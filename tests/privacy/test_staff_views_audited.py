@@ -84,3 +84,10 @@ def test_no_privacy_audit_event_carries_a_pin_or_code(client, owner, staff_clien
         text = str(event.data) + event.target
         assert GOOD_PIN not in text
         assert not {"pin", "code", "token", "secret", "password"} & {k.lower() for k in event.data}
+
+
+def test_searching_people_is_audited(staff_client, support, owner):
+    body = staff_client.get("/staff/people?q=northwind").content.decode()
+    assert owner.email in body
+    event = AuditEvent.objects.get(kind="staff.searched_people", actor=support)
+    assert event.data == {"query": "northwind", "results": 1}

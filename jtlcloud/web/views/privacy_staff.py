@@ -204,10 +204,18 @@ def request_erase(request: HttpRequest, code: str) -> HttpResponse:
 def people(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     found = (
-        User.objects.filter(Q(email__icontains=query) | Q(name__icontains=query))[:50]
+        list(User.objects.filter(Q(email__icontains=query) | Q(name__icontains=query))[:50])
         if query
         else []
     )
+    if query:
+        # A result list shows names and addresses: the search is on record too.
+        record_event(
+            "staff.searched_people",
+            actor=_staff(request),
+            request=request,
+            data={"query": query, "results": len(found)},
+        )
     return render(request, "staff/people.html", {"query": query, "found": found})
 
 
