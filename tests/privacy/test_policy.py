@@ -215,3 +215,16 @@ def test_an_operator_can_publish_through_the_admin_as_a_new_version(officer):
     )
     version.refresh_from_db()
     assert version.body_markdown == "Admin text."
+
+
+@pytest.mark.parametrize(
+    "url", ["/privacy/v99999999999999999999", "/privacy/diff?from=1&to=99999999999999999999"]
+)
+def test_absurd_version_numbers_are_a_404_not_a_500(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_dismissing_an_absurd_version_is_a_400(client, owner):
+    log_in(client, owner)
+    for number in ["99999999999999999999", "-1", "x"]:
+        assert client.post("/privacy/notice/dismiss", {"number": number}).status_code == 400

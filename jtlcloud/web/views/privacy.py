@@ -55,8 +55,12 @@ def policy_current(request: HttpRequest) -> HttpResponse:
     return _render_policy(request, version, True)
 
 
+# Version numbers are small; anything larger cannot exist (and would overflow the column).
+MAX_VERSION = 1_000_000
+
+
 def policy_version(request: HttpRequest, number: int) -> HttpResponse:
-    version = PolicyVersion.objects.filter(number=number).first()
+    version = PolicyVersion.objects.filter(number=number).first() if number <= MAX_VERSION else None
     if version is None:
         raise Http404
     current = policy.current_policy()
@@ -79,6 +83,8 @@ def policy_diff(request: HttpRequest) -> HttpResponse:
         new_number = int(request.GET.get("to", ""))
     except ValueError:
         return render(request, "errors/error.html", {"title": "Choose two versions"}, status=400)
+    if not (0 < old_number <= MAX_VERSION and 0 < new_number <= MAX_VERSION):
+        raise Http404
     found = {v.number: v for v in PolicyVersion.objects.filter(number__in=[old_number, new_number])}
     if old_number not in found or new_number not in found:
         raise Http404
@@ -98,6 +104,8 @@ def notice_dismiss(request: HttpRequest) -> HttpResponse:
     try:
         number = int(request.POST.get("number", ""))
     except ValueError:
+        number = -1
+    if not 0 < number <= MAX_VERSION:
         return render(request, "errors/error.html", {"title": "Bad request"}, status=400)
     policy.dismiss_notice(_user(request), number)
     return redirect(_back(request, "/"))

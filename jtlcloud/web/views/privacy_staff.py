@@ -108,6 +108,9 @@ def _date_range(request: HttpRequest) -> tuple[DateRangeForm, dt.date, dt.date]:
     if form.is_valid():
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
+    # Keep to years that exist in the data (and far from datetime's limits).
+    start = min(max(start, dt.date(2000, 1, 1)), dt.date(2100, 1, 1))
+    end = min(max(end, dt.date(2000, 1, 1)), dt.date(2100, 1, 1))
     if start > end:
         start, end = end, start
     start = max(start, end - dt.timedelta(days=800))
