@@ -45,9 +45,12 @@ def dashboard(start: dt.date, end: dt.date) -> dict[str, Any]:
     )
     total_seconds = 0.0
     visit_count = 0
+    seconds_by_day: dict[dt.date, list[float]] = {}
     for started, last in visits.values_list("started_at", "last_at"):
-        total_seconds += (last - started).total_seconds()
+        length = (last - started).total_seconds()
+        total_seconds += length
         visit_count += 1
+        seconds_by_day.setdefault(started.astimezone(dt.UTC).date(), []).append(length)
 
     return {
         "start": start.isoformat(),
@@ -60,6 +63,12 @@ def dashboard(start: dt.date, end: dt.date) -> dict[str, Any]:
             "labels": [d.isoformat() for d in days],
             "visits": [visits_by_day.get(d, 0) for d in days],
             "page_views": [views_by_day.get(d, 0) for d in days],
+            "average_visit_seconds": [
+                round(sum(seconds_by_day[d]) / len(seconds_by_day[d]))
+                if d in seconds_by_day
+                else None
+                for d in days
+            ],
         },
         "daily_rows": [
             {
