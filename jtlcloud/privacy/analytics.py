@@ -263,6 +263,10 @@ def stored_ip(ip: str) -> str | None:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 
 
+# Programs rather than people: counted, but as "bot", so the people figures stay clean.
+_AUTOMATION_MARKERS = ("bot", "spider", "crawl", "curl/", "wget/", "python-", "headless")
+
+
 @dataclass(frozen=True)
 class Agent:
     browser: str

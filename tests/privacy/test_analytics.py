@@ -249,3 +249,20 @@ def test_users_and_anonymous_visitors_cannot_see_the_dashboard(client, owner):
     log_in(client, owner)
     assert client.get("/staff/analytics").status_code == 404
     assert client.get("/staff/analytics/data").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("agent", "device"),
+    [
+        (BROWSER, "desktop"),
+        (PHONE, "mobile"),
+        ("Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15", "tablet"),
+        ("curl/8.5.0", "bot"),
+        ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "bot"),
+        ("", "unknown"),
+    ],
+)
+def test_the_device_type_is_derived_from_the_user_agent(agent, device):
+    from jtlcloud.privacy.analytics import parse_agent
+
+    assert parse_agent(agent).device_type == device

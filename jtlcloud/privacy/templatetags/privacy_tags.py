@@ -29,8 +29,13 @@ def policy_notice(context: dict[str, Any]) -> dict[str, Any]:
 @register.filter
 def field_label(key: str) -> str:
     """``email_verified_at`` -> ``Email verified at``."""
-    text = str(key).replace("_", " ").strip()
+    words = str(key).replace("_", " ").split()
+    words = [_ACRONYMS.get(word, word) for word in words]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+_ACRONYMS = {"pin": "PIN", "ip": "IP", "os": "OS", "json": "JSON", "id": "ID", "url": "URL"}
 
 
 @register.filter
