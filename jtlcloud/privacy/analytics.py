@@ -281,7 +281,9 @@ def parse_agent(user_agent: str) -> Agent:
     ua, os_info, device = result.user_agent, result.os, result.device
     browser = ua.family if ua else "Other"
     lowered = user_agent.lower()
-    if (device is not None and device.family == "Spider") or "bot" in lowered:
+    if (device is not None and device.family == "Spider") or any(
+        marker in lowered for marker in _AUTOMATION_MARKERS
+    ):
         device_type = "bot"
     elif "ipad" in lowered or "tablet" in lowered:
         device_type = "tablet"
