@@ -214,7 +214,3 @@ def diff_versions(old: PolicyVersion, new: PolicyVersion, context: int = 2) -> l
             lines.extend(DiffLine("removed", text) for text in a[i1:i2])
             lines.extend(DiffLine("added", text) for text in b[j1:j2])
     return lines
-
-
-def operator_contact() -> str:
-    return str(settings.JTL_CONTACT_EMAIL)
