@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jtlcloud.web.middleware.PrivateCacheMiddleware",
     "jtlcloud.web.access_prompts.AccessPromptMiddleware",
+    "jtlcloud.privacy.analytics.AnalyticsMiddleware",
 ]
 
 ROOT_URLCONF = "jtlcloud.urls"
@@ -247,6 +248,21 @@ JTL_ACCESS_LOG_RETENTION_DAYS = env_int("JTL_ACCESS_LOG_RETENTION_DAYS", 730, mi
 JTL_OPERATOR_NAME = env_str("JTL_OPERATOR_NAME", "JTL Cloud")
 JTL_OPERATOR_ADDRESS = env_str("JTL_OPERATOR_ADDRESS", "JTL Ltd, 1 Example Street, Leeds, LS1 1AA")
 JTL_CONTACT_EMAIL = env_str("JTL_CONTACT_EMAIL", "sales@jtl.co.uk")
+
+# --- Privacy ------------------------------------------------------------------------------------
+
+# Visit analytics (policy 2a): first-party, server-side, no cookie.
+JTL_ANALYTICS_ENABLED = env_bool("JTL_ANALYTICS_ENABLED", True)
+# Store IPv4 addresses as /24 and IPv6 as /48 networks instead of the whole address.
+JTL_ANALYTICS_TRUNCATE_IP = env_bool("JTL_ANALYTICS_TRUNCATE_IP", False)
+# Page views older than this are deleted by `jtlcloud purge_visits` (13 months by default).
+JTL_ANALYTICS_RETENTION_DAYS = env_int("JTL_ANALYTICS_RETENTION_DAYS", 396, minimum=1)
+# A pause longer than this between two page views of one device starts a new visit.
+JTL_ANALYTICS_VISIT_GAP_MINUTES = env_int("JTL_ANALYTICS_VISIT_GAP_MINUTES", 30, minimum=1)
+# The buffer is written once it holds this many views or its oldest is this old.
+JTL_ANALYTICS_BATCH_SIZE = env_int("JTL_ANALYTICS_BATCH_SIZE", 50, minimum=1)
+JTL_ANALYTICS_FLUSH_SECONDS = env_int("JTL_ANALYTICS_FLUSH_SECONDS", 10, minimum=1)
+JTL_ANALYTICS_BUFFER_MAX = env_int("JTL_ANALYTICS_BUFFER_MAX", 10000, minimum=100)
 
 # --- Static files, i18n, logging -----------------------------------------------------------
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from jtlcloud.web.cookies import cookie_table
+from jtlcloud.web.views.privacy import policy_current
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,7 +15,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html")
+    # The current version of the versioned policy (jtlcloud.privacy.policy).
+    return policy_current(request)
 
 
 def cookies(request: HttpRequest) -> HttpResponse:
