@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from jtlcloud.accounts.models import User
 from jtlcloud.installations.models import Grant, Installation, InstallationKey
@@ -28,6 +29,9 @@ def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # Playwright's sync API keeps an event loop on this thread; the ORM calls in
     # the test body are still synchronous, one at a time.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server's request threads must not keep PostgreSQL connections open
+    # past the test, or the test database cannot be dropped at the end.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
@@ -45,6 +49,8 @@ def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         page.base = live_server.url  # type: ignore[attr-defined]
         yield page
         browser.close()
+        # ORM calls made while Playwright's loop is current get connections of their own.
+        connections.close_all()
 
 
 def log_in(page: Any, user: User) -> None:
