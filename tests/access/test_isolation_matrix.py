@@ -92,15 +92,60 @@ def test_the_walk_finds_the_api_and_the_pages() -> None:
     assert any(route.startswith("api/v1/") for route in routes)
 
 
-def test_every_installation_url_has_a_case() -> None:
+def missing_cases(endpoints: list[Endpoint], cases: list[Case]) -> list[str]:
+    """What lacks a case: "name (route)" for a URL, "METHOD route" for an API method.
+
+    The ninja API lists one pattern per operation on the same route (each with
+    its own name), so endpoints are grouped by route.
+    """
+    groups: dict[str, list[Endpoint]] = {}
+    for endpoint in endpoints:
+        groups.setdefault(endpoint.route, []).append(endpoint)
     missing = []
-    for endpoint in installation_endpoints():
-        cases = [c for c in CASES if c.name == endpoint.name or c.route == endpoint.route]
-        if not cases:
-            missing.append(f"{endpoint.name or '(unnamed)'} ({endpoint.route})")
+    for route, group in groups.items():
+        names = {e.name for e in group if e.name}
+        matching = [c for c in cases if c.route == route or (c.name and c.name in names)]
+        if not matching:
+            missing.append(f"{' / '.join(sorted(names)) or '(unnamed)'} ({route})")
             continue
-        covered = {c.method for c in cases}
-        missing += [f"{m} {endpoint.route}" for m in sorted(endpoint.methods - covered)]
+        methods = frozenset().union(*(e.methods for e in group))
+        covered = {c.method for c in matching}
+        missing += [f"{m} {route}" for m in sorted(methods - covered)]
+    return missing
+
+
+def test_an_api_route_without_a_case_for_each_method_is_named() -> None:
+    from ninja import NinjaAPI, Router
+
+    router = Router()
+
+    @router.get("/installations/{code}/series")
+    def series(request: Any, code: str) -> dict[str, str]:
+        return {}
+
+    @router.post("/installations/{code}/series")
+    def add(request: Any, code: str) -> dict[str, str]:
+        return {}
+
+    api = NinjaAPI(urls_namespace="matrix-probe")
+    api.add_router("", router)
+    patterns, _app, namespace = api.urls
+    endpoints = [
+        e for e in walk(list(patterns), "api/probe/", str(namespace)) if addresses_installation(e)
+    ]
+    assert endpoints and all(e.methods == {"GET", "POST"} for e in endpoints)
+    route = endpoints[0].route
+    assert route == "api/probe/installations/<code>/series"
+    names = " / ".join(sorted(e.name for e in endpoints))
+    assert missing_cases(endpoints, []) == [f"{names} ({route})"]
+    only_get = [Case(route=route, allowed={})]
+    assert missing_cases(endpoints, only_get) == [f"POST {route}"]
+    both = [*only_get, Case(route=route, method="POST", allowed={})]
+    assert missing_cases(endpoints, both) == []
+
+
+def test_every_installation_url_has_a_case() -> None:
+    missing = missing_cases(installation_endpoints(), CASES)
     assert not missing, (
         "These URLs address an installation but have no case in tests/access/cases_*.py "
         "(see tests/access/matrix.py for the format):\n  " + "\n  ".join(missing)

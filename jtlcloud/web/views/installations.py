@@ -71,7 +71,7 @@ class SharedRow:
     url: str | None
 
 
-def _shared_rows(request: HttpRequest, user: User) -> list[SharedRow]:
+def _shared_rows(user: User) -> list[SharedRow]:
     """One row per installation shared with ``user``, from the strongest of its grants."""
     verified = second_factor_proved(user, None)
     rows: dict[int, SharedRow] = {}
@@ -135,7 +135,7 @@ def installation_list(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "owned": owned,
-        "shared": _shared_rows(request, user),
+        "shared": _shared_rows(user),
         "my_requests": AccessRequest.objects.filter(requester=user)
         .select_related("installation", "installation__owner")
         .order_by("-created_at")[:20],
@@ -167,7 +167,7 @@ def installation_new(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         messages.success(request, f"“{installation.name}” is created. Make a key for it below.")
-        if user.memberships.filter(organisation=installation.owner, role="admin").exists():
+        if admin_orgs(user).filter(pk=installation.owner_id).exists():
             return redirect("installation-access", code=installation.code)
         return redirect("staff-installations")
     return render(
