@@ -257,3 +257,41 @@ def test_a_404_from_the_admin_gives_away_nothing(client, owner):
     assert response.status_code == 404
     assert b"Django" not in response.content
     assert b"Page not found" in response.content
+
+
+def test_a_half_done_login_dies_when_the_pin_is_reset_meanwhile(client, owner, mailbox):
+    phone = _enrolled(client, owner)
+    attacker = CommittingClient()
+    attacker.post("/login", {"email": owner.email, "pin": GOOD_PIN})
+    # The owner resets the PIN before the attacker gets to the second step.
+    owner_browser = CommittingClient()
+    owner_browser.post("/pin/reset", {"email": owner.email})
+    link = mailbox.link(mailbox.wait_for(1)[0], "/pin/reset/")
+    owner_browser.post(link, {"pin": "amber-harbour-63", "pin_again": "amber-harbour-63"})
+    response = attacker.post("/login/second-factor", {"code": phone.fresh_code()})
+    assert response.status_code == 302 and response["Location"] == "/login"
+    assert "_auth_user_id" not in attacker.session
+
+
+def test_logging_in_with_a_recovery_code_says_how_many_are_left(client, owner):
+    phone = _enrolled(client, owner)
+    browser = CommittingClient()
+    response = log_in_with_code(browser, owner.email, phone.recovery_codes[0])
+    page = browser.get(response["Location"])
+    assert b"You logged in with a recovery code; 9 of them are left." in page.content
+
+
+def test_the_second_factor_steps_set_no_expiring_cookie(client, owner, no_otp_backoff):
+    phone = _enrolled(client, owner)
+    browser = CommittingClient()
+    responses = [
+        browser.get("/login"),
+        browser.post("/login", {"email": owner.email, "pin": GOOD_PIN}),
+        browser.get("/login/second-factor"),
+        browser.post("/login/second-factor", {"code": "000000"}),
+        browser.post("/login/second-factor", {"code": phone.fresh_code()}),
+    ]
+    for response in responses:
+        for morsel in response.cookies.values():
+            assert not morsel["expires"] and not morsel["max-age"], morsel.OutputString()
+    assert browser.get("/account").status_code == 200

@@ -9,10 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from jtlcloud.accounts import login as login_service
 from jtlcloud.accounts import profile, registration
-from jtlcloud.accounts.second_factor import verify_second_factor
+from jtlcloud.accounts.second_factor import recovery_codes_left, verify_second_factor
 from jtlcloud.web.forms import (
     LoginForm,
     PinResetForm,
@@ -111,6 +112,14 @@ def login_second_factor(request: HttpRequest) -> HttpResponse:
         device = verify_second_factor(request, user, form.cleaned_data["code"])
         if device is not None:
             login_service.complete_login(request, user, device)
+            if isinstance(device, StaticDevice):
+                left = recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    f"You logged in with a recovery code; {left} of them "
+                    f"{'is' if left == 1 else 'are'} left. If your phone is lost, set up the "
+                    "authenticator again and make new recovery codes in your account.",
+                )
             return redirect(_next_url(request))
         error = "That code is not right, or was used already. Try the next one your app shows."
         form = SecondFactorForm()
