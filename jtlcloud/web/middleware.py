@@ -113,6 +113,10 @@ class StaffAdminMiddleware:
             user = request.user
             if not (user.is_authenticated and user.is_staff and _verified(user)):
                 raise Http404
+            if request.path.startswith("/admin/password_change/"):
+                # The admin's own form would change the PIN without the notice email and
+                # the audit record; the account page's form does both.
+                return HttpResponseRedirect("/account/pin")
         return self.get_response(request)
 
 

@@ -295,3 +295,22 @@ def test_the_second_factor_steps_set_no_expiring_cookie(client, owner, no_otp_ba
         for morsel in response.cookies.values():
             assert not morsel["expires"] and not morsel["max-age"], morsel.OutputString()
     assert browser.get("/account").status_code == 200
+
+
+def test_the_admins_own_pin_change_form_is_replaced_by_the_account_page(client, officer):
+    log_in(client, officer)
+    enrol(client)
+    for path in ("/admin/password_change/", "/admin/password_change/done/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/account/pin"
+    response = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": GOOD_PIN,
+            "new_password1": "x-new-pin-42",
+            "new_password2": "x-new-pin-42",
+        },
+    )
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password(GOOD_PIN)
