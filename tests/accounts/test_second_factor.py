@@ -126,14 +126,18 @@ def test_wrong_codes_are_throttled_even_before_the_right_one(client, owner, no_o
     phone = _enrolled(client, owner)
     browser = CommittingClient()
     browser.post("/login", {"email": owner.email, "pin": GOOD_PIN})
-    for _ in range(5):
-        assert browser.post("/login/second-factor", {"code": "000000"}).status_code == 400
+    statuses = [
+        browser.post("/login/second-factor", {"code": "000000"}).status_code for _ in range(5)
+    ]
+    # The fifth wrong code reaches the limit, and the page says so.
+    assert statuses == [400, 400, 400, 400, 429]
     response = browser.post("/login/second-factor", {"code": phone.fresh_code()})
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert b"Too many wrong codes" in response.content
     assert "_auth_user_id" not in browser.session
     # Recovery codes are throttled by the same count.
     assert (
-        browser.post("/login/second-factor", {"code": phone.recovery_codes[0]}).status_code == 400
+        browser.post("/login/second-factor", {"code": phone.recovery_codes[0]}).status_code == 429
     )
 
 
@@ -144,7 +148,7 @@ def test_the_second_factor_throttle_holds_in_a_new_browser(client, owner, no_otp
     for _ in range(5):
         attacker.post("/login/second-factor", {"code": "111111"}, REMOTE_ADDR="192.0.2.1")
     response = log_in_with_code(CommittingClient(), owner.email, phone.fresh_code())
-    assert response.status_code == 400
+    assert response.status_code == 429
 
 
 def test_regenerating_recovery_codes_needs_the_pin_and_voids_the_old_ones(client, owner):
