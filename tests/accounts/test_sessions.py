@@ -160,8 +160,10 @@ def test_logout_says_so(client, owner):
 def test_get_logout_does_not_log_out(client, owner):
     log_in(client, owner)
     response = client.get("/logout")
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert b'<form method="post" action="/logout">' in response.content
     assert client.get("/account").status_code == 200
+    assert CommittingClient().get("/logout")["Location"] == "/login"
 
 
 def test_the_logout_button_is_a_form_that_posts(client, owner):
