@@ -39,7 +39,11 @@ def send_account_email(to: str, template: str, context: dict[str, Any] | None = 
     """Send after the surrounding transaction commits, so a rollback sends nothing."""
     body = render_to_string(
         f"emails/{template}.txt",
-        {"site_url": settings.JTL_SITE_URL, **(context or {})},
+        {
+            "site_url": settings.JTL_SITE_URL,
+            "link_hours": max(1, int(settings.JTL_EMAIL_VERIFY_SECONDS) // 3600),
+            **(context or {}),
+        },
     )
     message = EmailMessage(subject=SUBJECTS[template], body=body, to=[to])
     transaction.on_commit(lambda: _send(message, template))

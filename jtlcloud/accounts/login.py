@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare
 from django_otp import login as otp_login
 from django_otp.models import Device
 
@@ -55,7 +56,12 @@ def attempt_login(request: HttpRequest, email: str, pin: str) -> LoginOutcome:
         return LoginOutcome.UNVERIFIED
     if has_second_factor(user):
         request.session.cycle_key()
-        request.session[PENDING_KEY] = {"user": user.pk, "at": time.time()}
+        request.session[PENDING_KEY] = {
+            "user": user.pk,
+            "at": time.time(),
+            # Ties the half-done login to this PIN: a change or reset voids it.
+            "pin": user.get_session_auth_hash(),
+        }
         return LoginOutcome.NEEDS_SECOND_FACTOR
     complete_login(request, user)
     return LoginOutcome.LOGGED_IN
@@ -66,7 +72,12 @@ def pending_user(request: HttpRequest) -> User | None:
     pending = request.session.get(PENDING_KEY)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
         return None
-    return User.objects.filter(pk=int(pending.get("user", 0)), is_active=True).first()
+    user = User.objects.filter(pk=int(pending.get("user", 0)), is_active=True).first()
+    if user is None or not constant_time_compare(
+        str(pending.get("pin", "")), user.get_session_auth_hash()
+    ):
+        return None
+    return user
 
 
 def complete_login(request: HttpRequest, user: User, device: Device | None = None) -> None:

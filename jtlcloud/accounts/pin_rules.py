@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from jtlcloud.accounts.hashers import normalise_pin
+
 PIN_MIN_LENGTH = 8
 PIN_MAX_LENGTH = 128
 
@@ -21,6 +23,7 @@ _DATE_SEPARATORS = re.compile(r"[./\-\s]")
 
 class PinLengthValidator:
     def validate(self, pin: str, user: Any = None) -> None:
+        pin = normalise_pin(pin)  # judged as stored: full-width digits are plain digits
         if len(pin) < PIN_MIN_LENGTH:
             raise ValidationError(
                 f"Your PIN must have at least {PIN_MIN_LENGTH} characters.", code="pin_too_short"
@@ -41,6 +44,7 @@ class PinPatternValidator:
     """Refuses PINs that are guessed first: repeats, runs, keyboard rows and dates."""
 
     def validate(self, pin: str, user: Any = None) -> None:
+        pin = normalise_pin(pin)  # judged as stored: full-width digits are plain digits
         lowered = pin.lower()
         if _is_repetition(lowered):
             raise ValidationError(
@@ -66,6 +70,7 @@ class PinPersonalValidator:
     """Refuses PINs built from the user's own email address or name."""
 
     def validate(self, pin: str, user: Any = None) -> None:
+        pin = normalise_pin(pin)  # judged as stored: full-width digits are plain digits
         if user is None:
             return
         lowered = pin.lower()

@@ -23,6 +23,7 @@ def _verified(user: object) -> bool:
     return bool(is_verified and is_verified())
 
 
+# Login (accounts.login.complete_login) sets both keys; older sessions get them here.
 STARTED_KEY = SESSION_STARTED_KEY
 SEEN_KEY = SESSION_SEEN_KEY
 # Set in the fresh session after a timeout, so the login page can say why it appears.
@@ -62,7 +63,8 @@ class SessionTimeoutMiddleware:
 # Paths with no personal data, served whatever state the session is in.
 _ALWAYS_OPEN_PATHS = ("/static/", "/health")
 # What a person who owes an enrolment may still reach: the setup itself and the public pages.
-# The admin is not here: StaffAdminMiddleware answers 404 for it, as for anyone unproven.
+# The admin is listed only so that StaffAdminMiddleware answers it with a 404, as for anyone
+# unproven, instead of this middleware revealing it with a redirect to the setup page.
 _ENROLMENT_OPEN_PATHS = (
     "/account/two-factor",
     "/logout",
@@ -113,6 +115,10 @@ class StaffAdminMiddleware:
             user = request.user
             if not (user.is_authenticated and user.is_staff and _verified(user)):
                 raise Http404
+            if request.path.startswith("/admin/password_change/"):
+                # The admin's own form would change the PIN without the notice email and
+                # the audit record; the account page's form does both.
+                return HttpResponseRedirect("/account/pin")
         return self.get_response(request)
 
 

@@ -103,3 +103,10 @@ def test_a_verification_link_of_an_earlier_address_does_not_verify_a_new_one(cli
     User.objects.filter(email=FORM["email"]).update(email="other@fitters.example")
     assert client.post(mailbox.link(message, "/verify/")).status_code == 400
     assert not User.objects.get(email="other@fitters.example").email_verified
+
+
+def test_the_email_says_how_long_the_link_works(client, mailbox):
+    client.post("/register", FORM)
+    [message] = mailbox.wait_for(1)
+    hours = django_settings.JTL_EMAIL_VERIFY_SECONDS // 3600
+    assert f"The link works once, for {hours} hours." in mailbox.body(message)

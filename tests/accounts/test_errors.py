@@ -2,6 +2,9 @@
 
 import pytest
 from django.conf import settings as django_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.conftest import GOOD_PIN, CommittingClient, log_in
 
@@ -189,3 +192,21 @@ def test_a_mail_server_that_is_down_does_not_break_registration(settings, mailbo
     )
     assert response.status_code == 200
     assert b"Check your email" in response.content
+
+
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(["email", "pin", "next", "name", "company", "pin_again", "code"]),
+        st.text(max_size=300),
+        max_size=6,
+    ),
+    path=st.sampled_from(["/login", "/register", "/pin/reset", "/login/second-factor"]),
+)
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_random_form_input_is_never_a_500(db, mailbox, fields, path):
+    browser = CommittingClient(raise_request_exception=False)
+    response = browser.post(path, fields)
+    assert response.status_code < 500
+    _plain(response)

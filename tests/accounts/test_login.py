@@ -97,6 +97,7 @@ def test_the_eleventh_attempt_after_ten_failures_is_refused_even_with_the_right_
     response = client.post("/login", {"email": owner.email, "pin": GOOD_PIN})
     assert response.status_code == 429
     assert b"Too many failed attempts" in response.content
+    assert b"paused for up to 15 minutes" in response.content
     assert "_auth_user_id" not in client.session
 
 

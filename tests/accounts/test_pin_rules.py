@@ -91,3 +91,28 @@ def test_production_cost_is_what_settings_say(settings):
     settings.JTL_ARGON2_PARALLELISM = 2
     encoded = PinHasher().encode("plum tree by the garage", PinHasher().salt())
     assert "$m=65536,t=3,p=2$" in encoded
+
+
+def test_a_pin_typed_in_another_unicode_form_still_works(client, mailbox):
+    import unicodedata
+
+    composed = unicodedata.normalize("NFC", "café-olé-42")
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed
+    assert _register(client, composed).status_code == 200
+    User.objects.filter(email=EMAIL).update(email_verified_at="2026-01-01T00:00:00Z")
+    assert client.post("/login", {"email": EMAIL, "pin": decomposed}).status_code == 302
+
+
+def test_full_width_digits_from_a_phone_keyboard_are_the_same_digits(client, mailbox):
+    assert _register(client, "73914062").status_code == 200
+    User.objects.filter(email=EMAIL).update(email_verified_at="2026-01-01T00:00:00Z")
+    full_width = "".join(chr(0xFF10 + int(d)) for d in "73914062")
+    assert client.post("/login", {"email": EMAIL, "pin": full_width}).status_code == 302
+
+
+def test_a_weak_pin_in_full_width_digits_is_still_weak(client):
+    full_width = "".join(chr(0xFF10 + int(d)) for d in "12345678")
+    response = _register(client, full_width)
+    assert response.status_code == 400
+    assert b"simple run" in response.content

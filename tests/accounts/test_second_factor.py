@@ -126,14 +126,18 @@ def test_wrong_codes_are_throttled_even_before_the_right_one(client, owner, no_o
     phone = _enrolled(client, owner)
     browser = CommittingClient()
     browser.post("/login", {"email": owner.email, "pin": GOOD_PIN})
-    for _ in range(5):
-        assert browser.post("/login/second-factor", {"code": "000000"}).status_code == 400
+    statuses = [
+        browser.post("/login/second-factor", {"code": "000000"}).status_code for _ in range(5)
+    ]
+    # The fifth wrong code reaches the limit, and the page says so.
+    assert statuses == [400, 400, 400, 400, 429]
     response = browser.post("/login/second-factor", {"code": phone.fresh_code()})
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert b"Too many wrong codes" in response.content
     assert "_auth_user_id" not in browser.session
     # Recovery codes are throttled by the same count.
     assert (
-        browser.post("/login/second-factor", {"code": phone.recovery_codes[0]}).status_code == 400
+        browser.post("/login/second-factor", {"code": phone.recovery_codes[0]}).status_code == 429
     )
 
 
@@ -144,7 +148,7 @@ def test_the_second_factor_throttle_holds_in_a_new_browser(client, owner, no_otp
     for _ in range(5):
         attacker.post("/login/second-factor", {"code": "111111"}, REMOTE_ADDR="192.0.2.1")
     response = log_in_with_code(CommittingClient(), owner.email, phone.fresh_code())
-    assert response.status_code == 400
+    assert response.status_code == 429
 
 
 def test_regenerating_recovery_codes_needs_the_pin_and_voids_the_old_ones(client, owner):
@@ -257,3 +261,60 @@ def test_a_404_from_the_admin_gives_away_nothing(client, owner):
     assert response.status_code == 404
     assert b"Django" not in response.content
     assert b"Page not found" in response.content
+
+
+def test_a_half_done_login_dies_when_the_pin_is_reset_meanwhile(client, owner, mailbox):
+    phone = _enrolled(client, owner)
+    attacker = CommittingClient()
+    attacker.post("/login", {"email": owner.email, "pin": GOOD_PIN})
+    # The owner resets the PIN before the attacker gets to the second step.
+    owner_browser = CommittingClient()
+    owner_browser.post("/pin/reset", {"email": owner.email})
+    link = mailbox.link(mailbox.wait_for(1)[0], "/pin/reset/")
+    owner_browser.post(link, {"pin": "amber-harbour-63", "pin_again": "amber-harbour-63"})
+    response = attacker.post("/login/second-factor", {"code": phone.fresh_code()})
+    assert response.status_code == 302 and response["Location"] == "/login"
+    assert "_auth_user_id" not in attacker.session
+
+
+def test_logging_in_with_a_recovery_code_says_how_many_are_left(client, owner):
+    phone = _enrolled(client, owner)
+    browser = CommittingClient()
+    response = log_in_with_code(browser, owner.email, phone.recovery_codes[0])
+    page = browser.get(response["Location"])
+    assert b"You logged in with a recovery code; 9 of them are left." in page.content
+
+
+def test_the_second_factor_steps_set_no_expiring_cookie(client, owner, no_otp_backoff):
+    phone = _enrolled(client, owner)
+    browser = CommittingClient()
+    responses = [
+        browser.get("/login"),
+        browser.post("/login", {"email": owner.email, "pin": GOOD_PIN}),
+        browser.get("/login/second-factor"),
+        browser.post("/login/second-factor", {"code": "000000"}),
+        browser.post("/login/second-factor", {"code": phone.fresh_code()}),
+    ]
+    for response in responses:
+        for morsel in response.cookies.values():
+            assert not morsel["expires"] and not morsel["max-age"], morsel.OutputString()
+    assert browser.get("/account").status_code == 200
+
+
+def test_the_admins_own_pin_change_form_is_replaced_by_the_account_page(client, officer):
+    log_in(client, officer)
+    enrol(client)
+    for path in ("/admin/password_change/", "/admin/password_change/done/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/account/pin"
+    response = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": GOOD_PIN,
+            "new_password1": "x-new-pin-42",
+            "new_password2": "x-new-pin-42",
+        },
+    )
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password(GOOD_PIN)

@@ -160,8 +160,10 @@ def test_logout_says_so(client, owner):
 def test_get_logout_does_not_log_out(client, owner):
     log_in(client, owner)
     response = client.get("/logout")
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert b'<form method="post" action="/logout">' in response.content
     assert client.get("/account").status_code == 200
+    assert CommittingClient().get("/logout")["Location"] == "/login"
 
 
 def test_the_logout_button_is_a_form_that_posts(client, owner):
@@ -226,3 +228,24 @@ def test_session_settings_are_within_the_limits():
     assert django_settings.JTL_SESSION_MAX_HOURS <= 12
     assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert django_settings.CSRF_USE_SESSIONS is True
+
+
+def test_the_session_key_changes_at_each_login_step_with_a_second_factor(client, owner):
+    from tests.accounts.conftest import enrol
+
+    log_in(client, owner)
+    phone = enrol(client)
+    browser = CommittingClient()
+    browser.get("/login")
+    name = django_settings.SESSION_COOKIE_NAME
+    anonymous = browser.cookies[name].value
+    browser.post("/login", {"email": owner.email, "pin": GOOD_PIN})
+    half_way = browser.cookies[name].value
+    browser.post("/login/second-factor", {"code": phone.fresh_code()})
+    logged_in = browser.cookies[name].value
+    assert len({anonymous, half_way, logged_in}) == 3
+    assert browser.get("/account").status_code == 200
+    for old in (anonymous, half_way):
+        planted = CommittingClient()
+        planted.cookies[name] = old
+        assert planted.get("/account").status_code == 302

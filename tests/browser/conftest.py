@@ -30,8 +30,9 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     executable = chromium_path()
     if not executable:
         pytest.skip("no chromium on PATH (scripts/test installs it)")
-    # Playwright's sync API runs an event loop in this thread; the test itself only
-    # touches the database between pages, never concurrently with it.
+    # Playwright's sync API runs an event loop in this thread. Tests make their rows in
+    # fixtures before this one starts and read none while it runs; this only keeps
+    # Django from refusing teardown work done while the loop is still up.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 

@@ -80,6 +80,8 @@ def test_register_verify_log_in_with_totp_edit_profile_and_log_out(
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("heading", name="Your recovery codes").wait_for()
     assert page.locator("#recovery-codes li").count() == 10
+    page.get_by_role("button", name="Copy").click()
+    page.wait_for_function("document.getElementById('recovery-status').textContent.length > 0")
     shot("07-recovery-codes")
     page.get_by_role("button", name="I have saved them").click()
     page.wait_for_url(f"{live_server.url}/account")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from jtlcloud.accounts import login as login_service
 from jtlcloud.accounts import profile, registration
-from jtlcloud.accounts.second_factor import verify_second_factor
+from jtlcloud.accounts.second_factor import recovery_codes_left, verify_second_factor
+from jtlcloud.accounts.throttle import second_factor_blocked
 from jtlcloud.web.forms import (
     LoginForm,
     PinResetForm,
@@ -25,7 +28,7 @@ from jtlcloud.web.middleware import EXPIRED_NOTICE_KEY
 LOGIN_MESSAGES = {
     login_service.LoginOutcome.REFUSED: "That email address and PIN do not match an account.",
     login_service.LoginOutcome.LOCKED: (
-        "Too many failed attempts. Logging in is paused for a while; "
+        "Too many failed attempts. Logging in is paused for up to {minutes} minutes; "
         "if you forgot your PIN, reset it by email."
     ),
     login_service.LoginOutcome.UNVERIFIED: (
@@ -87,7 +90,7 @@ def login(request: HttpRequest) -> HttpResponse:
                 return redirect(_next_url(request))
             if outcome is login_service.LoginOutcome.NEEDS_SECOND_FACTOR:
                 return redirect(f"/login/second-factor?{urlencode({'next': _next_url(request)})}")
-            error = LOGIN_MESSAGES[outcome]
+            error = LOGIN_MESSAGES[outcome].format(minutes=settings.JTL_LOGIN_WINDOW_MINUTES)
             status = 429 if outcome is login_service.LoginOutcome.LOCKED else 400
             # Never send the PIN back into the page.
             form = LoginForm(initial={"email": form.cleaned_data["email"]})
@@ -111,10 +114,27 @@ def login_second_factor(request: HttpRequest) -> HttpResponse:
         device = verify_second_factor(request, user, form.cleaned_data["code"])
         if device is not None:
             login_service.complete_login(request, user, device)
+            if isinstance(device, StaticDevice):
+                left = recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    f"You logged in with a recovery code; {left} of them "
+                    f"{'is' if left == 1 else 'are'} left. If your phone is lost, set up the "
+                    "authenticator again and make new recovery codes in your account.",
+                )
             return redirect(_next_url(request))
-        error = "That code is not right, or was used already. Try the next one your app shows."
+        if second_factor_blocked(request, user.pk):
+            error = (
+                "Too many wrong codes. Please wait up to "
+                f"{settings.JTL_LOGIN_WINDOW_MINUTES} minutes, then log in again."
+            )
+            status = 429
+        else:
+            error = "That code is not right, or was used already. Try the next one your app shows."
+            status = 400
         form = SecondFactorForm()
-    status = 400 if error else 200
+    else:
+        status = 400 if form.errors else 200
     return render(
         request,
         "auth/second_factor.html",
@@ -123,8 +143,13 @@ def login_second_factor(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def logout(request: HttpRequest) -> HttpResponse:
+    # A GET never logs out (a link or an image could trigger it); it offers the button.
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "auth/logout.html")
     login_service.log_out(request)
     messages.info(request, "You are logged out.")
     return redirect("login")
