@@ -49,9 +49,9 @@ def _render_policy(request: HttpRequest, version: PolicyVersion, is_current: boo
 
 
 def policy_current(request: HttpRequest) -> HttpResponse:
-    version = policy.current_policy()
-    if version is None:
-        raise Http404
+    # /privacy is linked from every page, so it must never be missing: an empty
+    # table (a fresh or flushed database) gets the shipped sample policy.
+    version = policy.current_policy() or policy.load_sample_policy()
     return _render_policy(request, version, True)
 
 
