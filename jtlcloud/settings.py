@@ -241,6 +241,24 @@ JTL_OPERATOR_NAME = env_str("JTL_OPERATOR_NAME", "JTL Cloud")
 JTL_OPERATOR_ADDRESS = env_str("JTL_OPERATOR_ADDRESS", "JTL Ltd, 1 Example Street, Leeds, LS1 1AA")
 JTL_CONTACT_EMAIL = env_str("JTL_CONTACT_EMAIL", "sales@jtl.co.uk")
 
+# --- Installation data -------------------------------------------------------------------
+
+# Ingest limits, per request: body bytes (also after gzip) and readings + events.
+JTL_INGEST_MAX_BYTES = env_int("JTL_INGEST_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+JTL_INGEST_MAX_ITEMS = env_int("JTL_INGEST_MAX_ITEMS", 10_000, minimum=1)
+# Ingest requests per installation per minute (an agent catching up sends back to back).
+JTL_INGEST_RATE_PER_MINUTE = env_int("JTL_INGEST_RATE_PER_MINUTE", 120, minimum=1)
+# Accepted timestamps: at most this old, at most this far in the future.
+JTL_INGEST_MAX_AGE_DAYS = env_int("JTL_INGEST_MAX_AGE_DAYS", 5 * 366, minimum=1)
+JTL_INGEST_MAX_FUTURE_SECONDS = env_int("JTL_INGEST_MAX_FUTURE_SECONDS", 600, minimum=0)
+# An installation not heard from for this long shows as offline.
+JTL_OFFLINE_AFTER_MINUTES = env_int("JTL_OFFLINE_AFTER_MINUTES", 10, minimum=1)
+# Default retention (installations may have their own): raw readings, then rollups.
+JTL_RAW_RETENTION_DAYS = env_int("JTL_RAW_RETENTION_DAYS", 400, minimum=1)
+JTL_ROLLUP_RETENTION_DAYS = env_int("JTL_ROLLUP_RETENTION_DAYS", 3660, minimum=1)
+# Personal API tokens: the longest lifetime a user may choose.
+JTL_API_TOKEN_MAX_DAYS = env_int("JTL_API_TOKEN_MAX_DAYS", 365, minimum=1)
+
 # --- Static files, i18n, logging -----------------------------------------------------------
 
 STATIC_URL = "/static/"
