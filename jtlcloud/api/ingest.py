@@ -1,6 +1,6 @@
 """Ingest routes: the JSON contract, InfluxDB line protocol and collectd ``write_http`` JSON.
 
-Every route: installation key → rate limit → content type → size → parse and
+Every route: installation key → rate limit → size → content type → parse and
 validate everything → store all or nothing. The key may come as
 ``Authorization: Bearer <key>`` (or ``Token <key>``, as InfluxDB clients send
 it) or as the password of HTTP Basic auth (collectd's ``User``/``Password``).
@@ -131,14 +131,14 @@ def _ingest(
     installation = _authorised(request)
     if isinstance(installation, JsonResponse):
         return installation
-    if _content_type(request) not in content_types:
-        shown = ", ".join(sorted(kind or "(none)" for kind in content_types))
-        return _error(415, "unsupported_media_type", f"Content-Type must be one of: {shown}.")
     body = _body(request)
     if isinstance(body, JsonResponse):
         return body
     if not body.strip():
         return _error(400, "empty", "The body is empty.")
+    if _content_type(request) not in content_types:
+        shown = ", ".join(sorted(kind or "(none)" for kind in content_types))
+        return _error(415, "unsupported_media_type", f"Content-Type must be one of: {shown}.")
     errors = Errors()
     batch = parse(body, errors)
     if len(batch.readings) + len(batch.events) > settings.JTL_INGEST_MAX_ITEMS:

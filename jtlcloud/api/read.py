@@ -67,7 +67,12 @@ def _bad_range(error: RangeError) -> JsonResponse:
     return JsonResponse({"error": "bad_range", "detail": str(error)}, status=400)
 
 
-@router.get("/installations", response=list[InstallationOut], summary="Installations you may see")
+@router.get(
+    "/installations",
+    response=list[InstallationOut],
+    summary="Installations you may see",
+    url_name="installations",
+)
 def installations(request: HttpRequest) -> list[dict[str, object]]:
     user = token_user(request)
     found = visible_installations(user).select_related("owner").order_by("name")
@@ -78,6 +83,7 @@ def installations(request: HttpRequest) -> list[dict[str, object]]:
     "/installations/{code}",
     response={200: InstallationDetailOut, 404: ErrorOut},
     summary="An installation with its channels and their latest values",
+    url_name="installation",
 )
 def installation_detail(request: HttpRequest, code: UUID) -> dict[str, object]:
     user = token_user(request)
@@ -97,6 +103,7 @@ def _channel(access: Access, name: str) -> Channel | None:
     "/installations/{code}/series",
     response={200: SeriesOut, 400: ErrorOut, 404: ErrorOut},
     summary="A channel's values over a range, at a resolution fitting the requested points",
+    url_name="series",
 )
 def series_route(
     request: HttpRequest,
@@ -114,7 +121,7 @@ def series_route(
         return _bad_range(error)
     found = _channel(access, channel)
     if found is None:
-        return 404, {"error": "not_found", "detail": "No such channel."}
+        return JsonResponse({"error": "not_found", "detail": "No such channel."}, status=404)
     record_access(request, user, access, AccessKind.API, f"series {channel}"[:300])
     result = series(
         found,
@@ -141,6 +148,7 @@ def raw_kept_since(installation: Installation) -> int:
     "/installations/{code}/events",
     response={200: EventPageOut, 400: ErrorOut, 404: ErrorOut},
     summary="Events, newest first, with filters and cursor pagination",
+    url_name="events",
 )
 def events_route(
     request: HttpRequest,
@@ -186,6 +194,7 @@ def events_route(
     "/installations/{code}/export.csv",
     response={200: str, 400: ErrorOut, 404: ErrorOut},
     summary="Raw readings as CSV, streamed, headed with who exported them and under which grant",
+    url_name="export",
 )
 def export_route(
     request: HttpRequest,

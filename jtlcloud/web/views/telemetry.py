@@ -37,6 +37,19 @@ def open_installation(request: HttpRequest, code: UUID, need: str = Need.VIEW) -
     return access_installation(current_user(request), code, need)
 
 
+def page_context(access: Access, tab: str, **extra: object) -> dict[str, object]:
+    """What every installation data page shows in its header."""
+    allows = getattr(access, "allows", None)  # decisions know the role's rights
+    return {
+        "installation": access.installation,
+        "access": access,
+        "online": is_online(access.installation),
+        "can_export": True if allows is None else bool(allows(Need.EXPORT)),
+        "tab": tab,
+        **extra,
+    }
+
+
 def latest_at(channel: Channel) -> datetime | None:
     if channel.last_ts is None:
         return None
@@ -70,15 +83,9 @@ def dashboard(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "telemetry/dashboard.html",
-        {
-            "installation": installation,
-            "access": access,
-            "online": is_online(installation),
-            "channels": channels,
-            "events": recent,
-            "alarm_count": len(alarms),
-            "tab": "dashboard",
-        },
+        page_context(
+            access, "dashboard", channels=channels, events=recent, alarm_count=len(alarms)
+        ),
     )
 
 
@@ -133,15 +140,13 @@ def events(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "telemetry/events.html",
-        {
-            "installation": installation,
-            "access": access,
-            "online": is_online(installation),
-            "form": form,
-            "page": page,
-            "filters": query.urlencode(),
-            "paged": bool(request.GET.get("cursor")),
-            "tab": "events",
-        },
+        page_context(
+            access,
+            "events",
+            form=form,
+            page=page,
+            filters=query.urlencode(),
+            paged=bool(request.GET.get("cursor")),
+        ),
         status=status,
     )

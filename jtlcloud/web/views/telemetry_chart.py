@@ -20,9 +20,9 @@ from jtlcloud.installations.access import Need
 from jtlcloud.installations.access_log import record_access
 from jtlcloud.installations.models import AccessKind
 from jtlcloud.telemetry.models import Channel
-from jtlcloud.telemetry.queries import channels_of, is_online, series
+from jtlcloud.telemetry.queries import channels_of, series
 from jtlcloud.telemetry.ranges import RangeError, parse_range
-from jtlcloud.web.views.telemetry import current_user, open_installation, zone_of
+from jtlcloud.web.views.telemetry import current_user, open_installation, page_context, zone_of
 
 MAX_CHART_CHANNELS = 8
 
@@ -47,13 +47,7 @@ def chart(request: HttpRequest, code: UUID) -> HttpResponse:
     return render(
         request,
         "telemetry/chart.html",
-        {
-            "installation": installation,
-            "access": access,
-            "online": is_online(installation),
-            "config": config,
-            "tab": "chart",
-        },
+        page_context(access, "chart", config=config),
     )
 
 
@@ -155,13 +149,7 @@ def export(request: HttpRequest, code: UUID) -> HttpResponseBase:
     return render(
         request,
         "telemetry/export.html",
-        {
-            "installation": installation,
-            "access": access,
-            "online": is_online(installation),
-            "form": form,
-            "tab": "export",
-        },
+        page_context(access, "export", form=form),
         status=400 if bound else 200,
     )
 
