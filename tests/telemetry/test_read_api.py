@@ -68,7 +68,7 @@ def test_series_returns_at_most_the_requested_points(client, owner_token, with_d
     body = response.json()
     assert 0 < len(body["rows"]) <= 30
     assert body["resolution"] >= 120  # two minutes of readings per row, at least
-    for ts, low, avg, high in body["rows"]:
+    for _ts, low, avg, high in body["rows"]:
         assert low <= avg <= high
     assert min(row[1] for row in body["rows"]) == 40.0
     assert max(row[3] for row in body["rows"]) == 159.0
