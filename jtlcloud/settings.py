@@ -112,7 +112,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (per thread): closing the last connection to a WAL
+    # database checkpoints it, which cost ~15 ms on every request (bench/ingest.py).
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("JTL_SQLITE_CONN_MAX_AGE", 600, minimum=0)
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while a writer commits; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue instead of failing with "locked".

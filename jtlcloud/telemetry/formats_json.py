@@ -8,6 +8,7 @@ from typing import Any
 from jtlcloud.telemetry.batch import (
     CHANNEL_RE,
     CODE_RE,
+    MAX_ABS_VALUE,
     Batch,
     Errors,
     EventIn,
@@ -63,50 +64,79 @@ def parse_ingest_json(raw: bytes, errors: Errors) -> Batch:
 
 
 def _parse_readings(items: list[Any], batch: Batch, errors: Errors, window: TimeWindow) -> None:
+    # This loop runs once per reading (5,000 per request and more): the common
+    # shape -- known keys, a known channel, numeric ts, float value -- is
+    # checked inline, and anything else goes through the full checks below.
     append = batch.readings.append
     known_channels: set[str] = set()
+    earliest, latest = window.earliest, window.latest
+    keys = READING_KEYS
     for index, item in enumerate(items):
-        if type(item) is not dict:
-            errors.add("readings", index, "", "must be an object")
-            continue
-        if item.keys() - READING_KEYS:
-            for key in item.keys() - READING_KEYS:
-                errors.add("readings", index, str(key)[:50], "is not a known key")
-        channel = item.get("channel")
-        if type(channel) is not str or channel not in known_channels:
-            if not isinstance(channel, str) or not CHANNEL_RE.fullmatch(channel):
-                errors.add(
-                    "readings",
-                    index,
-                    "channel",
-                    "must be 1-200 letters, digits or _ . : / - (starting with a letter or digit)",
-                )
-                continue
-            known_channels.add(channel)
-        ts = parse_ts(item.get("ts"))
-        if ts is None:
-            errors.add("readings", index, "ts", "must be RFC 3339 with a zone, or Unix seconds")
-            continue
-        problem = window.check(ts)
-        if problem:
-            errors.add("readings", index, "ts", problem)
-            continue
-        value = item.get("value")
-        # The common case (a float) is checked inline: this loop runs per reading.
-        if type(value) is not float or value != value or abs(value) > 1e15:
-            checked, message = check_value(value)
-            if message is not None or checked is None:
-                errors.add("readings", index, "value", message or "must be a number")
-                continue
-            value = checked
-        unit = item.get("unit")
-        if unit is not None:
-            message = check_unit(unit)
-            if message is not None:
-                errors.add("readings", index, "unit", message)
-                continue
-            batch.units[channel] = unit
-        append((channel, ts, value))
+        if type(item) is dict and keys.issuperset(item):
+            channel = item.get("channel")
+            ts = item.get("ts")
+            value = item.get("value")
+            if (
+                type(channel) is str
+                and channel in known_channels
+                and (type(ts) is float or type(ts) is int)
+                and -1e11 < ts < 1e11
+                and type(value) is float
+                and "unit" not in item
+            ):
+                ms = round(ts * 1000)
+                if earliest <= ms <= latest and -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:
+                    append((channel, ms, value))
+                    continue
+        _check_reading(index, item, batch, errors, window, known_channels)
+
+
+def _check_reading(
+    index: int,
+    item: Any,
+    batch: Batch,
+    errors: Errors,
+    window: TimeWindow,
+    known_channels: set[str],
+) -> None:
+    if type(item) is not dict:
+        errors.add("readings", index, "", "must be an object")
+        return
+    unknown = item.keys() - READING_KEYS
+    for key in unknown:
+        errors.add("readings", index, str(key)[:50], "is not a known key")
+    channel = item.get("channel")
+    if not isinstance(channel, str) or not CHANNEL_RE.fullmatch(channel):
+        errors.add(
+            "readings",
+            index,
+            "channel",
+            "must be 1-200 letters, digits or _ . : / - (starting with a letter or digit)",
+        )
+        return
+    ts = parse_ts(item.get("ts"))
+    if ts is None:
+        errors.add("readings", index, "ts", "must be RFC 3339 with a zone, or Unix seconds")
+        return
+    problem = window.check(ts)
+    if problem:
+        errors.add("readings", index, "ts", problem)
+        return
+    value, message = check_value(item.get("value"))
+    if message is not None or value is None:
+        errors.add("readings", index, "value", message or "must be a number")
+        return
+    unit = item.get("unit")
+    if unit is not None:
+        message = check_unit(unit)
+        if message is not None:
+            errors.add("readings", index, "unit", message)
+            return
+        batch.units[channel] = unit
+    if unknown:
+        return
+    known_channels.add(channel)
+    batch.readings.append((channel, ts, value))
 
 
 def _parse_events(items: list[Any], batch: Batch, errors: Errors, window: TimeWindow) -> None:

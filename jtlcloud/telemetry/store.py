@@ -48,9 +48,11 @@ def store_batch(installation: Installation, batch: Batch) -> Stored:
     """Store everything in ``batch`` for ``installation`` (all or nothing) and mark it seen."""
     with transaction.atomic():
         channels = _ensure_channels(installation, batch)
-        rows, newest, oldest = _rows(batch, channels)
-        accepted = write_readings(rows, appends_only=_appends_only(channels, oldest))
-        _update_latest(channels, newest)
+        rows, extremes = _rows(batch, channels)
+        accepted = write_readings(
+            rows, extremes=extremes, appends_only=_appends_only(channels, extremes)
+        )
+        _update_latest(channels, extremes)
         events_accepted = _store_events(installation, batch.events)
         Installation.objects.filter(pk=installation.pk).update(last_seen_at=timezone.now())
         stored = Stored(
@@ -73,12 +75,13 @@ def _ensure_channels(installation: Installation, batch: Batch) -> dict[str, _Cha
         return {}
 
     def load() -> dict[str, _ChannelState]:
-        return {
-            name: _ChannelState(pk, unit, last_ts)
-            for pk, name, unit, last_ts in Channel.objects.filter(
-                installation=installation
-            ).values_list("id", "name", "unit", "last_ts")
-        }
+        # Plain SQL: this runs on every ingest, for every channel of the installation.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, name, unit, last_ts FROM telemetry_channel WHERE installation_id = %s",
+                [installation.pk],
+            )
+            return {name: _ChannelState(pk, unit, last) for pk, name, unit, last in cursor}
 
     channels = load()
     missing = names - channels.keys()
@@ -99,83 +102,142 @@ def _ensure_channels(installation: Installation, batch: Batch) -> dict[str, _Cha
     return channels
 
 
+Extremes = dict[int, list[Any]]  # channel id -> [oldest ts, newest ts, newest value]
+
+
 def _rows(
     batch: Batch, channels: dict[str, _ChannelState]
-) -> tuple[list[tuple[int, int, float]], dict[int, tuple[int, float]], dict[int, int]]:
-    """Rows to insert, each channel's newest (ts, value) and oldest ts in this batch."""
+) -> tuple[list[tuple[int, int, float]], Extremes]:
+    """Rows to insert, and each channel's oldest and newest reading in this batch."""
     ids = {name: state.id for name, state in channels.items()}
-    rows: list[tuple[int, int, float]] = []
-    newest: dict[int, tuple[int, float]] = {}
-    oldest: dict[int, int] = {}
-    for name, ts, value in batch.readings:
-        channel_id = ids[name]
-        rows.append((channel_id, ts, value))
-        known = newest.get(channel_id)
+    rows = [(ids[name], ts, value) for name, ts, value in batch.readings]
+    extremes: Extremes = {}
+    for channel_id, ts, value in rows:
+        known = extremes.get(channel_id)
         if known is None:
-            newest[channel_id] = (ts, value)
-            oldest[channel_id] = ts
-        else:
-            if ts > known[0]:
-                newest[channel_id] = (ts, value)
-            if ts < oldest[channel_id]:
-                oldest[channel_id] = ts
-    return rows, newest, oldest
+            extremes[channel_id] = [ts, ts, value]
+        elif ts > known[1]:
+            known[1], known[2] = ts, value
+        elif ts < known[0]:
+            known[0] = ts
+    return rows, extremes
 
 
-def _appends_only(channels: dict[str, _ChannelState], oldest: dict[int, int]) -> bool:
+def _appends_only(channels: dict[str, _ChannelState], extremes: Extremes) -> bool:
     """Whether every reading is newer than anything stored for its channel (so none is stored)."""
     last = {state.id: state.last_ts for state in channels.values()}
-    return all(last[cid] is None or ts > (last[cid] or 0) for cid, ts in oldest.items())
+    return all(
+        last[cid] is None or oldest > (last[cid] or 0) for cid, (oldest, _n, _v) in extremes.items()
+    )
 
 
-def write_readings(rows: list[tuple[int, int, float]], *, appends_only: bool = False) -> int:
+def write_readings(
+    rows: list[tuple[int, int, float]],
+    *,
+    extremes: Extremes | None = None,
+    appends_only: bool = False,
+) -> int:
     """Insert readings not stored yet and merge exactly those into every rollup; how many new.
 
-    ``appends_only`` promises that no row can already be stored (SQLite uses it
-    to skip the duplicate check; PostgreSQL finds duplicates in the insert itself).
+    ``appends_only`` promises that no row can already be stored, i.e. each
+    channel's oldest row here is newer than its newest stored row (``extremes``
+    then names each channel's range). SQLite uses it to insert straight into
+    the table; PostgreSQL finds duplicates in the insert itself.
     """
     if not rows:
         return 0
     if connection.vendor == "postgresql":
         return _write_postgresql(rows)
-    return _write_sqlite(rows, appends_only)
+    if appends_only and extremes:
+        return _append_sqlite(rows, extremes)
+    return _write_sqlite(rows)
 
 
-_SQLITE_ROLLUP = """
+# Rollups are merged from one table of ten-minute deltas: every coarser
+# resolution is a whole multiple of ten minutes, so its buckets are sums of
+# the delta buckets and the readings are aggregated only once per batch.
+_DELTA_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS rollup_delta (channel_id INTEGER NOT NULL, "
+    "bucket INTEGER NOT NULL, lo REAL, hi REAL, total REAL, n INTEGER, "
+    "PRIMARY KEY (channel_id, bucket)) WITHOUT ROWID"
+)
+_SQLITE_MERGE = """
 INSERT INTO telemetry_rollup (channel_id, resolution, bucket, "min", "max", "sum", "count")
-SELECT channel_id, {res}, ts - ts % {width}, min(value), max(value), sum(value), count(*)
-FROM ingest_batch WHERE true GROUP BY channel_id, ts - ts % {width}
+SELECT channel_id, {res}, bucket - bucket % {width}, min(lo), max(hi), sum(total), sum(n)
+FROM rollup_delta WHERE true GROUP BY channel_id, bucket - bucket % {width}
 ON CONFLICT (channel_id, resolution, bucket) DO UPDATE SET
   "min" = min("min", excluded."min"), "max" = max("max", excluded."max"),
   "sum" = "sum" + excluded."sum", "count" = "count" + excluded."count"
 """
+_FINEST = RESOLUTIONS[0] * 1000
 
 
-def _write_sqlite(rows: list[tuple[int, int, float]], appends_only: bool) -> int:
-    # The batch goes through a temporary table so that SQLite's C code, not a
-    # Python loop, de-duplicates it and computes the rollups; the write lock
-    # is held since BEGIN IMMEDIATE, so "appends only" cannot change under us.
+def _merge_deltas(raw: Any) -> None:
+    for resolution in RESOLUTIONS:
+        raw.execute(_SQLITE_MERGE.format(res=resolution, width=resolution * 1000))
+    raw.execute("DELETE FROM rollup_delta")
+
+
+def _append_sqlite(rows: list[tuple[int, int, float]], extremes: Extremes) -> int:
+    # The common case: an agent sending its newest readings. They go straight
+    # into the table (as fast as a plain executemany), and since nothing older
+    # than each channel's range was stored before, the rows now in that range
+    # are exactly the new ones (the first of any repeats): the rollups are
+    # aggregated from there. The write lock is held since BEGIN IMMEDIATE.
     with connection.cursor() as cursor:
-        cursor.execute(
+        raw = cursor.cursor
+        raw.executemany("INSERT OR IGNORE INTO telemetry_reading VALUES (?, ?, ?)", rows)
+        accepted = raw.rowcount
+        raw.execute(_DELTA_TABLE)
+        raw.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS ingest_range (channel_id INTEGER PRIMARY KEY, "
+            "lo INTEGER NOT NULL, hi INTEGER NOT NULL)"
+        )
+        raw.execute("DELETE FROM ingest_range")
+        raw.executemany(
+            "INSERT INTO ingest_range VALUES (?, ?, ?)",
+            [(cid, oldest, newest) for cid, (oldest, newest, _v) in extremes.items()],
+        )
+        raw.execute(
+            "INSERT INTO rollup_delta SELECT r.channel_id, r.ts - r.ts % ?, min(r.value), "
+            "max(r.value), sum(r.value), count(*) FROM ingest_range g CROSS JOIN "
+            "telemetry_reading r ON r.channel_id = g.channel_id AND r.ts BETWEEN g.lo AND g.hi "
+            "GROUP BY r.channel_id, r.ts - r.ts % ?",
+            [_FINEST, _FINEST],
+        )
+        _merge_deltas(raw)
+    return int(accepted)
+
+
+def _write_sqlite(rows: list[tuple[int, int, float]]) -> int:
+    # Late or repeated data: the batch goes through a temporary table so that
+    # SQLite's C code, not a Python loop, drops what is already stored and
+    # aggregates the rest.
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the sqlite3 cursor: executemany without per-row Python work
+        raw.execute(
             "CREATE TEMP TABLE IF NOT EXISTS ingest_batch (channel_id INTEGER NOT NULL, "
             "ts INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (channel_id, ts)) WITHOUT ROWID"
         )
-        cursor.execute("DELETE FROM ingest_batch")
-        raw = cursor.cursor  # the sqlite3 cursor: executemany without per-row Python work
+        raw.execute("DELETE FROM ingest_batch")
         raw.executemany("INSERT OR IGNORE INTO ingest_batch VALUES (?, ?, ?)", rows)
-        if not appends_only:
-            raw.execute(
-                "DELETE FROM ingest_batch WHERE EXISTS (SELECT 1 FROM telemetry_reading r "
-                "WHERE r.channel_id = ingest_batch.channel_id AND r.ts = ingest_batch.ts)"
-            )
+        raw.execute(
+            "DELETE FROM ingest_batch WHERE EXISTS (SELECT 1 FROM telemetry_reading r "
+            "WHERE r.channel_id = ingest_batch.channel_id AND r.ts = ingest_batch.ts)"
+        )
         raw.execute(
             "INSERT OR IGNORE INTO telemetry_reading (channel_id, ts, value) "
             "SELECT channel_id, ts, value FROM ingest_batch"
         )
         accepted = raw.rowcount
         if accepted:
-            for resolution in RESOLUTIONS:
-                raw.execute(_SQLITE_ROLLUP.format(res=resolution, width=resolution * 1000))
+            raw.execute(_DELTA_TABLE)
+            raw.execute(
+                "INSERT INTO rollup_delta SELECT channel_id, ts - ts % ?, min(value), max(value), "
+                "sum(value), count(*) FROM ingest_batch GROUP BY channel_id, ts - ts % ?",
+                [_FINEST, _FINEST],
+            )
+            _merge_deltas(raw)
         raw.execute("DELETE FROM ingest_batch")
     return int(accepted)
 
@@ -211,13 +273,11 @@ def _write_postgresql(rows: list[tuple[int, int, float]]) -> int:
     return int(accepted)
 
 
-def _update_latest(
-    channels: dict[str, _ChannelState], newest: dict[int, tuple[int, float]]
-) -> None:
+def _update_latest(channels: dict[str, _ChannelState], extremes: Extremes) -> None:
     last = {state.id: state.last_ts for state in channels.values()}
     changed = [
         (ts, value, channel_id, ts)
-        for channel_id, (ts, value) in newest.items()
+        for channel_id, (_oldest, ts, value) in extremes.items()
         if last[channel_id] is None or ts > (last[channel_id] or 0)
     ]
     if changed:
