@@ -25,7 +25,7 @@ from . import plant
 ORDER = 30
 
 # Demo only: a fixed key so the seed stays idempotent and the live simulator can use it.
-DEMO_KEY = "jtlk_DemoKey1_" + "demo-installation-key-not-for-production"
+DEMO_KEY = "jtlk_DemoData_" + "demo-installation-key-not-for-production"
 HISTORY_DAYS = 365
 STEP_SECONDS = 60
 CHUNK = 50_000
