@@ -3,7 +3,7 @@
 (() => {
   "use strict";
   const PALETTE = ["#0b6e4f", "#2e6fd3", "#b54708", "#8e44ad", "#c0392b", "#16a085", "#5d6b78", "#d35400"];
-  const LIVE_REFRESH_MS = 30000;
+  const LIVE_REFRESH_MS = 60000;
 
   function start() {
     const configElement = document.getElementById("chart-config");
@@ -280,9 +280,15 @@
     window.addEventListener("resize", () => {
       if (plot) plot.setSize({ width: Math.max(target.clientWidth, 300), height: 420 });
     });
-    setInterval(() => {
-      if (live && !document.hidden) { const next = presetRange(preset); range = next; load(); }
-    }, LIVE_REFRESH_MS);
+    // A live view follows the clock: every 10 s for a day or less, every minute beyond.
+    function refreshLater() {
+      const span = range.to - range.from;
+      setTimeout(() => {
+        if (live && !document.hidden) { range = presetRange(preset); load(); }
+        refreshLater();
+      }, span <= 86400 ? 10000 : LIVE_REFRESH_MS);
+    }
+    refreshLater();
 
     markPreset();
     fillCustomInputs();

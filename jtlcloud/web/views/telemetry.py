@@ -76,7 +76,9 @@ def installation_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, code: UUID) -> HttpResponse:
     access = open_installation(request, code)
     installation = access.installation
-    record_access(request, current_user(request), access, AccessKind.DASHBOARD, "dashboard")
+    # The page refreshes itself every 30 s (htmx); each refresh is a read too.
+    detail = "dashboard refresh" if request.headers.get("HX-Request") else "dashboard"
+    record_access(request, current_user(request), access, AccessKind.DASHBOARD, detail)
     channels = [(channel, latest_at(channel)) for channel in channels_of(installation)]
     recent = event_page(installation, limit=8).events
     alarms = [event for event in recent if event.severity in {"alarm", "critical"}]
