@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",  # serves the API docs page's scripts from our origin, not a CDN
     "jtlcloud.audit",
     "jtlcloud.accounts",
     "jtlcloud.installations",

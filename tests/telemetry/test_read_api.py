@@ -199,3 +199,10 @@ def test_the_openapi_document_and_docs_page_are_served(client):
     assert {"200", "400", "401", "413", "415", "429"} <= set(ingest["responses"])
     assert "requestBody" in ingest
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_docs_page_loads_nothing_from_other_origins(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert 'src="http' not in page and 'href="http' not in page
+    assert "<script>" not in page  # no inline script: the CSP would block it
