@@ -200,3 +200,24 @@ def test_token_forms_need_a_name_and_a_post(client, owner):
     assert client.get("/account/tokens").status_code == 405
     client.post("/account/tokens", {"label": "x", "days": "99999"})
     assert not ApiToken.objects.exists()
+
+
+def test_event_details_are_shown_escaped(client, key, owner, installation):
+    body = {
+        "events": [
+            {
+                "id": "d1",
+                "ts": now_s(),
+                "severity": "warning",
+                "code": "PRESSURE_LOW",
+                "message": "<b>low</b>",
+                "details": {"pressure_bar": 0.9, "note": "<script>alert(1)</script>"},
+            }
+        ]
+    }
+    assert post_ingest(client, key, body).status_code == 200
+    log_in(client, owner)
+    page = client.get(f"/installations/{installation.code}/events").content.decode()
+    assert "pressure_bar: 0.9" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;b&gt;low&lt;/b&gt;" in page
