@@ -15,6 +15,17 @@ import urllib.request
 
 from jtlcloud.demo import plant
 
+LIVE_EVENTS = [
+    ("BOILER_SERVICE_DUE", "info", "Annual service due in 14 days"),
+    ("PRESSURE_LOW", "warning", "System pressure below 1.2 bar"),
+    ("HEATING_ON", "info", "Heating demand from zone 2"),
+    ("FLAME_FAILURE", "alarm", "Burner failed to light after 3 attempts"),
+    ("FLAME_RESTORED", "info", "Burner lit after an automatic reset"),
+    ("SENSOR_FAULT", "warning", "Return temperature sensor reading out of range"),
+    ("OVERHEAT", "critical", "Flow temperature above 90 °C: burner locked out"),
+    ("LOCKOUT_CLEARED", "info", "Lockout cleared by the controller"),
+]
+
 
 def post(url: str, key: str, body: dict[str, object]) -> int:
     request = urllib.request.Request(  # noqa: S310 - our own server's URL
@@ -29,6 +40,7 @@ def post(url: str, key: str, body: dict[str, object]) -> int:
 
 def run(url: str, key: str, every: float = 5.0) -> None:
     last_events = time.time()
+    last_slot = int(last_events // 420)
     pending: list[dict[str, object]] = []  # kept until delivered: nothing lost while down
     while True:
         now = time.time()
@@ -38,9 +50,14 @@ def run(url: str, key: str, every: float = 5.0) -> None:
             for name, value in plant.values_at(now).items()
         )
         events = plant.events_between(last_events, now)
-        if int(now) % 300 < every:  # a little chatter so the event log moves too
-            events.append({"id": f"live-{int(now)}", "ts": ts, "severity": "info",
-                           "code": "HEARTBEAT", "message": "Controller heartbeat"})  # fmt: skip
+        slot = int(now // 420)  # every seven minutes something happens, so the event log moves
+        if slot != last_slot:
+            last_slot = slot
+            code, severity, message = LIVE_EVENTS[slot % len(LIVE_EVENTS)]
+            events.append(
+                {"id": f"live-{slot}", "ts": ts, "severity": severity, "code": code,
+                 "message": message, "details": {"flow_temp": plant.values_at(now)["flow_temp"]}}
+            )  # fmt: skip
         try:
             post(url, key, {"readings": pending[-5000:], "events": events})
             pending = []

@@ -206,3 +206,15 @@ def test_the_docs_page_loads_nothing_from_other_origins(client):
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert 'src="http' not in page and 'href="http' not in page
     assert "<script>" not in page  # no inline script: the CSP would block it
+
+
+def test_an_export_under_a_grant_names_the_grant(owner, installation):
+    from datetime import UTC, datetime
+
+    from jtlcloud.installations.access import Access
+    from jtlcloud.telemetry.export import csv_lines
+
+    access = Access(installation=installation, via="grant", grant_id=7, reference="job 1234")
+    start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+    header = "".join(csv_lines(owner, access, [], start, end))
+    assert '# Access: under grant #7 "job 1234"' in header
