@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router
 
 from jtlcloud.api.auth import ApiTokenAuth, token_user
@@ -29,9 +29,15 @@ from jtlcloud.installations.access import (
 )
 from jtlcloud.installations.access_log import record_access
 from jtlcloud.installations.models import AccessKind, Installation
-from jtlcloud.telemetry.export import csv_lines, export_filename
+from jtlcloud.telemetry.export import export_response
 from jtlcloud.telemetry.models import Channel
-from jtlcloud.telemetry.queries import channels_of, event_page, is_online, raw_days, series
+from jtlcloud.telemetry.queries import (
+    channels_of,
+    event_page,
+    is_online,
+    raw_kept_since,
+    series,
+)
 from jtlcloud.telemetry.ranges import RangeError, parse_instant, parse_range
 
 router = Router(tags=["read"], auth=ApiTokenAuth())
@@ -138,12 +144,6 @@ def series_route(
     }
 
 
-def raw_kept_since(installation: Installation) -> int:
-    from django.utils import timezone
-
-    return int((timezone.now().timestamp() - raw_days(installation) * 86400) * 1000)
-
-
 @router.get(
     "/installations/{code}/events",
     response={200: EventPageOut, 400: ErrorOut, 404: ErrorOut},
@@ -210,31 +210,3 @@ def export_route(
     except RangeError as error:
         return _bad_range(error)
     return export_response(request, user, access, channel, start_at, end_at)
-
-
-def export_response(
-    request: HttpRequest,
-    user: object,
-    access: Access,
-    names: list[str],
-    start: datetime,
-    end: datetime,
-) -> StreamingHttpResponse:
-    """Shared by the API and the export page: log the access, then stream the file."""
-    from jtlcloud.accounts.models import User
-
-    assert isinstance(user, User)  # noqa: S101
-    channels = list(channels_of(access.installation))
-    if names:
-        channels = [channel for channel in channels if channel.name in set(names)]
-    detail = f"CSV {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC, " + (
-        ", ".join(channel.name for channel in channels) or "no channels"
-    )
-    record_access(request, user, access, AccessKind.EXPORT, detail[:300])
-    response = StreamingHttpResponse(
-        csv_lines(user, access, channels, start, end), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{export_filename(access, start, end)}"'
-    )
-    return response

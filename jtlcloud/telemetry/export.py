@@ -7,12 +7,15 @@ import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
 from jtlcloud.accounts.models import User
 from jtlcloud.installations.access import Access
+from jtlcloud.installations.access_log import record_access
+from jtlcloud.installations.models import AccessKind
 from jtlcloud.telemetry.models import Channel
-from jtlcloud.telemetry.queries import export_rows
+from jtlcloud.telemetry.queries import channels_of, export_rows
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,3 +72,29 @@ def csv_lines(
 
 def export_filename(access: Access, start: datetime, end: datetime) -> str:
     return f"jtlcloud-{access.installation.code}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
+
+
+def export_response(
+    request: HttpRequest,
+    user: User,
+    access: Access,
+    names: list[str],
+    start: datetime,
+    end: datetime,
+) -> StreamingHttpResponse:
+    """Shared by the API and the export page: log the access, then stream the file."""
+    channels = list(channels_of(access.installation))
+    if names:
+        wanted = set(names)
+        channels = [channel for channel in channels if channel.name in wanted]
+    detail = f"CSV {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC, " + (
+        ", ".join(channel.name for channel in channels) or "no channels"
+    )
+    record_access(request, user, access, AccessKind.EXPORT, detail[:300])
+    response = StreamingHttpResponse(
+        csv_lines(user, access, channels, start, end), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export_filename(access, start, end)}"'
+    )
+    return response

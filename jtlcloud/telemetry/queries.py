@@ -32,6 +32,11 @@ def raw_days(installation: Installation) -> int:
     return policy.raw_days if policy else settings.JTL_RAW_RETENTION_DAYS
 
 
+def raw_kept_since(installation: Installation) -> int:
+    """Ms timestamp before which retention has removed the raw readings."""
+    return int((timezone.now().timestamp() - raw_days(installation) * 86400) * 1000)
+
+
 def series(
     channel: Channel, start_ms: int, end_ms: int, points: int, raw_kept_since_ms: int | None = None
 ) -> Series:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time as clock
 from collections import Counter
 from datetime import datetime, time, timedelta
@@ -15,12 +14,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from jtlcloud.api.read import export_response, raw_kept_since
 from jtlcloud.installations.access import Need
 from jtlcloud.installations.access_log import record_access
 from jtlcloud.installations.models import AccessKind
+from jtlcloud.telemetry.export import export_response
 from jtlcloud.telemetry.models import Channel
-from jtlcloud.telemetry.queries import channels_of, series
+from jtlcloud.telemetry.queries import channels_of, raw_kept_since, series
 from jtlcloud.telemetry.ranges import RangeError, parse_range
 from jtlcloud.web.views.telemetry import current_user, open_installation, page_context, zone_of
 
@@ -152,7 +151,3 @@ def export(request: HttpRequest, code: UUID) -> HttpResponseBase:
         page_context(access, "export", form=form),
         status=400 if bound else 200,
     )
-
-
-def config_json(config: dict[str, object]) -> str:
-    return json.dumps(config)
