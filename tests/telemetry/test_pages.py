@@ -221,3 +221,13 @@ def test_event_details_are_shown_escaped(client, key, owner, installation):
     assert "pressure_bar: 0.9" in page
     assert "<script>alert(1)</script>" not in page
     assert "&lt;b&gt;low&lt;/b&gt;" in page
+
+
+def test_a_live_chart_is_logged_once_a_minute_not_on_every_refresh(client, owner, with_data):
+    log_in(client, owner)
+    for _ in range(5):
+        assert client.get(pages(with_data.code)["series"]).status_code == 200
+    assert AccessLogEntry.objects.filter(kind="chart").count() == 1
+    for _ in range(3):
+        client.get(pages(with_data.code)["dashboard"], HTTP_HX_REQUEST="true")
+    assert AccessLogEntry.objects.filter(kind="dashboard").count() == 1

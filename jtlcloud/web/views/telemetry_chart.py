@@ -21,7 +21,13 @@ from jtlcloud.telemetry.export import export_response
 from jtlcloud.telemetry.models import Channel
 from jtlcloud.telemetry.queries import channels_of, raw_kept_since, series
 from jtlcloud.telemetry.ranges import RangeError, parse_range
-from jtlcloud.web.views.telemetry import current_user, open_installation, page_context, zone_of
+from jtlcloud.web.views.telemetry import (
+    current_user,
+    open_installation,
+    page_context,
+    record_repeated_access,
+    zone_of,
+)
 
 MAX_CHART_CHANNELS = 8
 
@@ -72,9 +78,8 @@ def chart_series(request: HttpRequest, code: UUID) -> JsonResponse:
         return JsonResponse({"error": "bad_request", "detail": str(error)}, status=400)
     names = request.GET.getlist("channel")[:MAX_CHART_CHANNELS]
     channels = [channel for channel in channels_of(access.installation) if channel.name in names]
-    record_access(
+    record_repeated_access(
         request,
-        current_user(request),
         access,
         AccessKind.CHART,
         f"chart {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC: " + ", ".join(names),
