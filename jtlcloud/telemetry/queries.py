@@ -18,6 +18,7 @@ from jtlcloud.lib.timebuckets import RAW, choose_resolution
 from jtlcloud.telemetry.models import Channel, Event, RetentionPolicy
 
 MAX_POINTS = 5000
+_ROUND_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,12 @@ def _merge(
     resolution: int,
 ) -> Series:
     """Merge neighbouring rows into buckets of a whole multiple of the resolution."""
-    step = max(resolution * 1000, 1000)
-    width = math.ceil(span / points / step) * step
+    needed_s = span / points / 1000
+    if resolution == RAW:
+        # Raw readings merge into round steps (2 min, not 87 s) that people read easily.
+        width = next((w for w in _ROUND_STEPS if w >= needed_s), math.ceil(needed_s)) * 1000
+    else:
+        width = math.ceil(needed_s / resolution) * resolution * 1000
     merged: list[tuple[int, float, float, float]] = []
     current = None
     low = high = total = 0.0
