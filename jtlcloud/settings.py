@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",  # serves the API docs page's scripts from our origin, not a CDN
     "jtlcloud.audit",
     "jtlcloud.accounts",
     "jtlcloud.installations",
@@ -116,12 +117,17 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (per thread): closing the last connection to a WAL
+    # database checkpoints it, which cost ~15 ms on every request (bench/ingest.py).
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("JTL_SQLITE_CONN_MAX_AGE", 600, minimum=0)
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while a writer commits; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue instead of failing with "locked".
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; "
+            # 64 MB of page cache (the default is 2 MB) keeps the pages that
+            # ingest touches in memory; temporary tables live in memory.
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -263,6 +269,23 @@ JTL_ANALYTICS_VISIT_GAP_MINUTES = env_int("JTL_ANALYTICS_VISIT_GAP_MINUTES", 30,
 JTL_ANALYTICS_BATCH_SIZE = env_int("JTL_ANALYTICS_BATCH_SIZE", 50, minimum=1)
 JTL_ANALYTICS_FLUSH_SECONDS = env_int("JTL_ANALYTICS_FLUSH_SECONDS", 10, minimum=1)
 JTL_ANALYTICS_BUFFER_MAX = env_int("JTL_ANALYTICS_BUFFER_MAX", 10000, minimum=100)
+# --- Installation data -------------------------------------------------------------------
+
+# Ingest limits, per request: body bytes (also after gzip) and readings + events.
+JTL_INGEST_MAX_BYTES = env_int("JTL_INGEST_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+JTL_INGEST_MAX_ITEMS = env_int("JTL_INGEST_MAX_ITEMS", 10_000, minimum=1)
+# Ingest requests per installation per minute (an agent catching up sends back to back).
+JTL_INGEST_RATE_PER_MINUTE = env_int("JTL_INGEST_RATE_PER_MINUTE", 120, minimum=1)
+# Accepted timestamps: at most this old, at most this far in the future.
+JTL_INGEST_MAX_AGE_DAYS = env_int("JTL_INGEST_MAX_AGE_DAYS", 5 * 366, minimum=1)
+JTL_INGEST_MAX_FUTURE_SECONDS = env_int("JTL_INGEST_MAX_FUTURE_SECONDS", 600, minimum=0)
+# An installation not heard from for this long shows as offline.
+JTL_OFFLINE_AFTER_MINUTES = env_int("JTL_OFFLINE_AFTER_MINUTES", 10, minimum=1)
+# Default retention (installations may have their own): raw readings, then rollups.
+JTL_RAW_RETENTION_DAYS = env_int("JTL_RAW_RETENTION_DAYS", 400, minimum=1)
+JTL_ROLLUP_RETENTION_DAYS = env_int("JTL_ROLLUP_RETENTION_DAYS", 3660, minimum=1)
+# Personal API tokens: the longest lifetime a user may choose.
+JTL_API_TOKEN_MAX_DAYS = env_int("JTL_API_TOKEN_MAX_DAYS", 365, minimum=1)
 
 # --- Static files, i18n, logging -----------------------------------------------------------
 

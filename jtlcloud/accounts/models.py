@@ -131,3 +131,40 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.email} {self.role} of {self.organisation.name}"
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", "Read installation data"
+
+
+class ApiToken(models.Model):
+    """A personal API token: read-only, expiring, revocable; stored as a hash behind a prefix.
+
+    It acts as its user, so it sees exactly what the user may see at the moment
+    of each request (grants are never copied into the token).
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    token_hash = models.CharField(max_length=64)
+    scope = models.CharField(max_length=16, choices=ApiTokenScope.choices, default="read")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired

@@ -15,3 +15,9 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+
+# Routers are added here, once, in a fixed order (ninja refuses to add one twice).
+from jtlcloud.api import ingest, read  # noqa: E402
+
+api.add_router("/", ingest.router)
+api.add_router("/", read.router)
