@@ -14,6 +14,7 @@ a database of its own: a SQLite file in the test's folder, or, when
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 import os
 import signal
@@ -55,10 +56,8 @@ class DjangoServer:
 
     def kill(self) -> None:
         """SIGKILL to gunicorn's master and workers at once: a crash, not a shutdown."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait(10)
 
     def summary(self) -> dict[str, tuple[int, float]]:
