@@ -22,6 +22,10 @@ class TransportError(OSError):
     """The request did not produce an HTTP answer (refused, reset, timed out, TLS failure)."""
 
 
+# What a server's closing of an idle kept-alive connection looks like on the next send.
+_STALE_CONNECTION = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -49,11 +53,20 @@ class Transport:
             # A plain-HTTP proxy takes the absolute URL; HTTPS goes through a CONNECT tunnel.
             target = f"http://{self.host}:{self.port}{target}"
             headers.update(self.proxy.auth_header)
+        reused = self._conn is not None
         try:
-            conn = self._connection()
-            conn.request("POST", target, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
+            response, data = self._exchange(target, body, headers)
+        except _STALE_CONNECTION:
+            self.close()
+            if not reused:
+                raise TransportError("the server closed the connection") from None
+            # The server dropped the idle kept-alive connection between sends. Ingest is
+            # idempotent (duplicates are stored once), so sending again on a new one is safe.
+            try:
+                response, data = self._exchange(target, body, headers)
+            except (OSError, http.client.HTTPException) as exc:
+                self.close()
+                raise TransportError(f"{type(exc).__name__}: {exc}") from exc
         except (OSError, http.client.HTTPException) as exc:
             self.close()
             raise TransportError(f"{type(exc).__name__}: {exc}") from exc
@@ -61,6 +74,14 @@ class Transport:
         if answer.headers.get("connection", "").lower() == "close":
             self.close()
         return answer
+
+    def _exchange(
+        self, target: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        conn = self._connection()
+        conn.request("POST", target, body=body, headers=headers)
+        response = conn.getresponse()
+        return response, response.read()
 
     def _connection(self) -> http.client.HTTPConnection:
         with self._lock:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import ssl
 import subprocess
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +66,35 @@ def test_it_sends_through_the_configured_proxy_with_credentials(stub: Any) -> No
 def test_proxy_none_ignores_the_proxy_environment(stub: Any, monkeypatch: Any) -> None:
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # nothing listens there
     assert Transport(stub.url, None, "none", 5).post("/api/v1/ingest", BODY, HEADERS).status == 200
+
+
+class _ClosesIdleConnections(http.server.BaseHTTPRequestHandler):
+    """Answers, then drops the connection unannounced, as a keep-alive timeout does."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_it_sends_again_on_a_new_connection_when_the_server_dropped_the_idle_one() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ClosesIdleConnections)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        transport = Transport(f"http://127.0.0.1:{server.server_port}", None, None, 5)
+        first = transport.post("/api/v1/ingest", b"{}", {"Content-Type": "application/json"})
+        time.sleep(0.2)  # the server has closed its end by now
+        second = transport.post("/api/v1/ingest", b"{}", {"Content-Type": "application/json"})
+        assert (first.status, second.status) == (200, 200)
+    finally:
+        server.shutdown()
+        server.server_close()
