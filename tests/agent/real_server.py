@@ -97,7 +97,9 @@ def _drop_database(admin_url: str, name: str) -> None:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _environment(database_url: str, workdir: Path) -> dict[str, str]:
+def _environment(
+    database_url: str, workdir: Path, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -110,6 +112,7 @@ def _environment(database_url: str, workdir: Path) -> dict[str, str]:
         JTL_ANALYTICS_ENABLED="false",
         JTL_LOG_LEVEL="WARNING",
     )
+    env.update(extra or {})
     return env
 
 
@@ -137,12 +140,15 @@ def _prepare(workdir: Path) -> tuple[str, str]:
     return database_url, key
 
 
-def start_server(workdir: Path, port: int = 0) -> DjangoServer:
+def start_server(
+    workdir: Path, port: int = 0, settings: dict[str, str] | None = None
+) -> DjangoServer:
+    """``settings``: extra JTL_* environment variables for the server process."""
     database_url, key = _prepare(workdir)
     port = port or _free_port()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter
         [sys.executable, "-m", "jtlcloud.cli", "serve", f"127.0.0.1:{port}"],
-        env=_environment(database_url, workdir),
+        env=_environment(database_url, workdir, settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
