@@ -27,3 +27,13 @@ def test_the_readme_opens_with_the_demo_and_the_test_command():
     first_block = readme.split("```")[1]
     assert "bash scripts/demo" in first_block
     assert "bash scripts/test" in first_block
+
+
+def test_every_test_the_readme_points_at_exists():
+    readme = (ROOT / "README.md").read_text()
+    missing = []
+    for path, name in re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?", readme):
+        source = ROOT / path
+        if not source.exists() or (name and f"def {name}(" not in source.read_text()):
+            missing.append(f"{path}::{name}" if name else path)
+    assert not missing, f"the README points at tests that do not exist: {missing}"
