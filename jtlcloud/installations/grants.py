@@ -76,6 +76,19 @@ def _grant_data(grant: Grant) -> dict[str, object]:
     }
 
 
+def _record_grant_event(
+    kind: str, actor: User, grant: Grant, request: HttpRequest | None, **extra: object
+) -> None:
+    record_event(
+        kind,
+        actor=actor,
+        request=request,
+        subject=grant.grantee_user,
+        target=_grant_target(grant),
+        data={**_grant_data(grant), **extra},
+    )
+
+
 def _grant_target(grant: Grant) -> str:
     if grant.installation is not None:
         return f"installation:{grant.installation.code}"
@@ -144,14 +157,7 @@ def revoke_grant(actor: User, grant: Grant, request: HttpRequest | None = None) 
         )
         if updated:
             grant.refresh_from_db()
-            record_event(
-                "grant.revoked",
-                actor=actor,
-                request=request,
-                subject=grant.grantee_user,
-                target=_grant_target(grant),
-                data=_grant_data(grant),
-            )
+            _record_grant_event("grant.revoked", actor, grant, request)
     return bool(updated)
 
 
@@ -164,14 +170,7 @@ def suspend_grant(
             suspended_at=timezone.now(), suspended_by=actor, suspend_reason=reason
         )
         if updated:
-            record_event(
-                "grant.suspended",
-                actor=actor,
-                request=request,
-                subject=grant.grantee_user,
-                target=_grant_target(grant),
-                data={**_grant_data(grant), "reason": reason},
-            )
+            _record_grant_event("grant.suspended", actor, grant, request, reason=reason)
             for admin in _owner_admins(grant.owner):
                 send_account_email(
                     admin.email,
@@ -187,14 +186,7 @@ def reinstate_grant(actor: User, grant: Grant, request: HttpRequest | None = Non
             suspended_at=None, suspended_by=None, suspend_reason=""
         )
         if updated:
-            record_event(
-                "grant.reinstated",
-                actor=actor,
-                request=request,
-                subject=grant.grantee_user,
-                target=_grant_target(grant),
-                data=_grant_data(grant),
-            )
+            _record_grant_event("grant.reinstated", actor, grant, request)
     return bool(updated)
 
 
