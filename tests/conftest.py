@@ -19,6 +19,24 @@ from tests.mail import Mailbox
 GOOD_PIN = "blue-kettle-sings"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """Live-server threads may leave PostgreSQL sessions open; they would stop the test
+    database from being dropped at the end of the run."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(scope="session")
 def smtp_server() -> Iterator[Mailbox]:
     mailbox = Mailbox()
