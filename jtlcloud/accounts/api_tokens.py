@@ -31,6 +31,7 @@ def create_api_token(
             token_hash=secret.hashed,
             scope=ApiTokenScope.READ,
             expires_at=timezone.now() + timedelta(days=days),
+            second_factor_proved=_session_proved_second_factor(actor),
         )
         record_event(
             "api_token.created",
@@ -41,6 +42,12 @@ def create_api_token(
             data={"label": token.label, "prefix": token.prefix, "days": days},
         )
     return token, secret.full
+
+
+def _session_proved_second_factor(user: User) -> bool:
+    # django-otp's middleware gives the request's user is_verified().
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def revoke_api_token(actor: User, request: HttpRequest | None, token: ApiToken) -> None:
@@ -80,4 +87,9 @@ def user_for_token(raw: str) -> User | None:
     # A minute's precision is enough, and spares a write on every request.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    # As django-otp does for sessions: the access rules ask the user whether a second
+    # factor was proved, and for a token the answer is the session that made it.
+    proved = token.second_factor_proved
+    user.is_verified = lambda: proved  # type: ignore[attr-defined]
+    return user

@@ -154,6 +154,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Whether the session that made the token had proved a second factor. Owners who
+    # require one accept only such tokens: a PIN-only session cannot mint a way round it.
+    second_factor_proved = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
