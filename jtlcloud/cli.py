@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 
 from jtlcloud.lib.env import env_int, env_str
 
@@ -16,17 +19,30 @@ def _django_setup() -> None:
     django.setup()
 
 
-def serve(bind: str | None = None) -> int:
-    """Run the web server in the foreground (gunicorn; threads share one process's cache)."""
-    bind = bind or env_str("JTL_BIND", "127.0.0.1:8000")
+def _server_command(bind: str) -> list[str]:
     workers = env_int("JTL_WEB_WORKERS", 1, minimum=1)
     threads = env_int("JTL_WEB_THREADS", 8, minimum=1)
-    command = [
+    return [
         sys.executable, "-m", "gunicorn", "jtlcloud.wsgi:application",
         "--bind", bind, "--workers", str(workers), "--threads", str(threads),
         "--access-logfile", "-", "--graceful-timeout", "10",
     ]  # fmt: skip
-    return subprocess.call(command)  # noqa: S603 - our own interpreter and arguments
+
+
+def serve(bind: str | None = None) -> int:
+    """Run the web server in the foreground (gunicorn; threads share one process's cache)."""
+    bind = bind or env_str("JTL_BIND", "127.0.0.1:8000")
+    return subprocess.call(_server_command(bind))  # noqa: S603 - our own interpreter
+
+
+def _wait_until_up(bind: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://{bind}/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
 
 
 def demo() -> int:
@@ -40,12 +56,22 @@ def demo() -> int:
     call_command("seed_demo")
     from jtlcloud.demo.live import start_live_data
 
+    bind = env_str("JTL_BIND", "127.0.0.1:8000")
+    # Stopped by a service manager (SIGTERM), still stop the server and the simulator.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+    server = subprocess.Popen(_server_command(bind))  # noqa: S603 - our own interpreter
+    # The simulated installation starts once the server answers, so its first send lands.
+    _wait_until_up(bind)
     live = start_live_data()
     try:
-        return serve()
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
     finally:
-        for process in live:
+        for process in [*live, server]:
             process.terminate()
+        for process in [*live, server]:
+            process.wait(15)
 
 
 def main(argv: list[str] | None = None) -> int:
