@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +30,11 @@ def _rule(access: Access, rule: UUID) -> AlertRule:
     if found is None:
         raise Http404
     return found
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    # An empty POST is still a submission (and so a 400), not a request for the blank form.
+    return request.POST if request.method == "POST" else None
 
 
 def _may_subscribe(access: Access) -> bool:
@@ -84,7 +89,7 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def rule_new(request: HttpRequest, code: UUID) -> HttpResponse:
     access = _open(request, code, Need.MANAGE_ALERTS)
-    form = NewRuleForm(request.POST or None, initial={"kind": "threshold"})
+    form = NewRuleForm(_posted(request), initial={"kind": "threshold"})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         subscribe = bool(data.pop("subscribe")) and _may_subscribe(access)
@@ -102,7 +107,7 @@ def rule_edit(request: HttpRequest, code: UUID, rule: UUID) -> HttpResponse:
     access = _open(request, code, Need.MANAGE_ALERTS)
     found = _rule(access, rule)
     initial = {name: getattr(found, name) for name in services.RULE_FIELDS}
-    form = RuleForm(request.POST or None, initial=initial)
+    form = RuleForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = services.update_rule(current_user(request), found, request, **form.cleaned_data)
         messages.success(request, "Saved." if changed else "Nothing changed.")
