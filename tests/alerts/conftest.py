@@ -13,6 +13,7 @@ from jtlcloud.alerts.models import AlertRule
 from jtlcloud.alerts.services import create_rule, subscribe_rule
 from jtlcloud.installations.access import DATA_USE_TERMS_VERSION
 from jtlcloud.installations.models import DataUseAcknowledgement, Grant, GrantRole, Installation
+from tests.browser.conftest import browser_page  # noqa: F401 - for test_browser.py
 from tests.conftest import make_user
 from tests.telemetry.conftest import make_installation, make_key, now_s, post_ingest
 
