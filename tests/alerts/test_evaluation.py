@@ -185,3 +185,26 @@ def test_a_mail_server_that_is_down_never_breaks_ingest_and_the_failure_is_logge
     assert delivery.error
     assert "could not send alert notification" in caplog.text
     assert AlertRule.objects.get().state == RuleState.FIRING
+
+
+def test_a_failing_evaluation_never_fails_ingest(client, key, installation, owner, monkeypatch):
+    from jtlcloud.alerts import evaluate
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("rule evaluation broke")
+
+    monkeypatch.setattr(evaluate, "evaluate_batch", broken)
+    threshold_rule(installation, owner, owner)
+    response = send(client, key, 99)
+    assert response.json()["readings"]["accepted"] == 1
+
+
+def test_two_workers_that_see_the_same_change_notify_once(installation, owner):
+    from jtlcloud.alerts.evaluate import _change_state
+
+    rule = threshold_rule(installation, owner)
+    stale = AlertRule.objects.get(pk=rule.pk)
+    now = timezone.now()
+    assert _change_state(rule, RuleState.FIRING, 90.0, now) is True
+    assert _change_state(stale, RuleState.FIRING, 91.0, now) is False
+    assert AlertRule.objects.get(pk=rule.pk).state_value == 90.0

@@ -45,6 +45,17 @@ def test_the_alerts_page_lists_rules_with_their_state(client, key, installation,
     assert "New rule" in page and "Subscribe" in page
 
 
+def test_looking_at_the_alerts_page_is_written_to_the_owners_access_log(
+    client, installation, owner, viewer
+):
+    from jtlcloud.installations.models import AccessLogEntry
+
+    log_in(client, viewer)
+    assert client.get(alerts_url(installation)).status_code == 200
+    entry = AccessLogEntry.objects.get(installation=installation)
+    assert (entry.user, entry.detail, entry.via) == (viewer, "alerts", "grant")
+
+
 def test_a_new_rule_form_has_no_ticked_subscription_box(client, installation, owner):
     log_in(client, owner)
     page = client.get(alerts_url(installation, "/new")).content.decode()

@@ -16,6 +16,8 @@ from jtlcloud.alerts import services
 from jtlcloud.alerts.models import AlertRule, Subscription
 from jtlcloud.alerts.notify import unsubscribe_by_token
 from jtlcloud.installations.access import Access, Need, access_installation
+from jtlcloud.installations.access_log import record_access
+from jtlcloud.installations.models import AccessKind
 from jtlcloud.telemetry.models import Channel
 from jtlcloud.web.views.alerts_forms import NewRuleForm, RuleForm, SubscriptionForm
 from jtlcloud.web.views.telemetry import current_user, page_context
@@ -53,6 +55,8 @@ def _channels(access: Access) -> list[str]:
 def rules(request: HttpRequest, code: UUID) -> HttpResponse:
     access = _open(request, code, Need.VIEW)
     user = current_user(request)
+    # The page shows rule states and latest values: data, so the owner's access log hears of it.
+    record_access(request, user, access, AccessKind.DASHBOARD, "alerts")
     rule_list = list(AlertRule.objects.filter(installation=access.installation))
     subscribed = set(
         Subscription.objects.filter(user=user, rule__in=rule_list).values_list("rule_id", flat=True)
