@@ -79,6 +79,8 @@ def evaluate_batch(installation: Installation, batch: Batch, *, events_stored: i
     )
     if not rules:
         return
+    for rule in rules:
+        rule.installation = installation  # loaded already: notifications need no query for it
     now = timezone.now()
     with transaction.atomic():
         _thresholds(installation, [r for r in rules if r.kind == RuleKind.THRESHOLD], batch, now)
