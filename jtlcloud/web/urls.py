@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("jtlcloud.web.urls_installations")),
     path("", include("jtlcloud.web.urls_telemetry")),
     path("", include("jtlcloud.web.urls_privacy")),
+    path("", include("jtlcloud.web.urls_alerts")),
 ]
