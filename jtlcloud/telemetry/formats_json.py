@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from jtlcloud.telemetry.batch import (
     CHANNEL_RE,
     CODE_RE,
@@ -37,10 +39,29 @@ def load_json(raw: bytes) -> Any:
     return json.loads(text, parse_constant=_reject_constant)
 
 
+def _load_ingest_document(raw: bytes) -> Any:
+    """``load_json(raw)``, about 2.5x faster for the usual body of readings only.
+
+    orjson is strict where the standard library is too (UTF-8, no NaN), but
+    it rejects literals the standard library reads (lone surrogates, 1e400)
+    and reads integers beyond 64 bits as floats. For readings neither changes
+    an answer (such values fail their checks alike); event details are stored
+    as sent, so a body with events, and any body orjson rejects, is read by
+    ``load_json`` to keep exactly its results and errors.
+    """
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return load_json(raw)
+    if type(document) is dict and document.get("events"):
+        return load_json(raw)
+    return document
+
+
 def parse_ingest_json(raw: bytes, errors: Errors) -> Batch:
     batch = Batch()
     try:
-        document = load_json(raw)
+        document = _load_ingest_document(raw)
     except (ValueError, RecursionError):
         errors.add("body", None, "", "is not valid UTF-8 JSON")
         return batch
@@ -65,29 +86,48 @@ def parse_ingest_json(raw: bytes, errors: Errors) -> Batch:
 
 def _parse_readings(items: list[Any], batch: Batch, errors: Errors, window: TimeWindow) -> None:
     # This loop runs once per reading (5,000 per request and more): the common
-    # shape -- known keys, a known channel, numeric ts, float value -- is
-    # checked inline, and anything else goes through the full checks below.
+    # shape -- exactly the keys channel, ts and value, a channel seen valid
+    # before, a float value, a number or text ts -- is checked inline, and
+    # anything else (first use of a channel, a unit, an int value, any error)
+    # goes through the full checks below. A dict of three items holding those
+    # three keys has no other key, so no set comparison is needed.
     append = batch.readings.append
     known_channels: set[str] = set()
     earliest, latest = window.earliest, window.latest
-    keys = READING_KEYS
+    high = MAX_ABS_VALUE
+    low = -high
+    # Many channels share each instant: a ts is parsed and range-checked once
+    # per request (only valid ones are kept; a number and a text never compare
+    # equal, so both kinds can share the dict).
+    valid_ms: dict[float | int | str, int] = {}
+    known_ms = valid_ms.get
     for index, item in enumerate(items):
-        if type(item) is dict and keys.issuperset(item):
-            channel = item.get("channel")
-            ts = item.get("ts")
-            value = item.get("value")
-            if (
-                type(channel) is str
-                and channel in known_channels
-                and (type(ts) is float or type(ts) is int)
-                and -1e11 < ts < 1e11
-                and type(value) is float
-                and "unit" not in item
-            ):
-                ms = round(ts * 1000)
-                if earliest <= ms <= latest and -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:
-                    append((channel, ms, value))
-                    continue
+        if type(item) is dict and len(item) == 3:
+            try:
+                channel = item["channel"]
+                ts = item["ts"]
+                value = item["value"]
+            except KeyError:
+                pass
+            else:
+                # type(...) excludes bool; the comparisons exclude NaN and infinities.
+                if (
+                    type(channel) is str
+                    and channel in known_channels
+                    and type(value) is float
+                    and low <= value <= high
+                    and (type(ts) is float or type(ts) is int or type(ts) is str)
+                ):
+                    ms = known_ms(ts)
+                    if ms is None:
+                        ms = parse_ts(ts)
+                        if ms is not None and earliest <= ms <= latest:
+                            valid_ms[ts] = ms
+                        else:
+                            ms = None
+                    if ms is not None:
+                        append((channel, ms, value))
+                        continue
         _check_reading(index, item, batch, errors, window, known_channels)
 
 

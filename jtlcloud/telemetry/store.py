@@ -9,8 +9,11 @@ proves it with hypothesis), and no background job has to catch up.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import KeysView
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from math import fsum
 from typing import Any
 
 from django.db import connection, transaction
@@ -47,8 +50,9 @@ class _ChannelState:
 def store_batch(installation: Installation, batch: Batch) -> Stored:
     """Store everything in ``batch`` for ``installation`` (all or nothing) and mark it seen."""
     with transaction.atomic():
-        channels = _ensure_channels(installation, batch)
-        rows, extremes = _rows(batch, channels)
+        by_name = _extremes_by_name(batch)
+        channels = _ensure_channels(installation, batch, by_name.keys())
+        rows, extremes = _rows(batch, channels, by_name)
         accepted = write_readings(
             rows, extremes=extremes, appends_only=_appends_only(channels, extremes)
         )
@@ -69,8 +73,9 @@ def store_batch(installation: Installation, batch: Batch) -> Stored:
     return stored
 
 
-def _ensure_channels(installation: Installation, batch: Batch) -> dict[str, _ChannelState]:
-    names = {name for name, _ts, _value in batch.readings}
+def _ensure_channels(
+    installation: Installation, batch: Batch, names: KeysView[str]
+) -> dict[str, _ChannelState]:
     if not names:
         return {}
 
@@ -105,22 +110,28 @@ def _ensure_channels(installation: Installation, batch: Batch) -> dict[str, _Cha
 Extremes = dict[int, list[Any]]  # channel id -> [oldest ts, newest ts, newest value]
 
 
-def _rows(
-    batch: Batch, channels: dict[str, _ChannelState]
-) -> tuple[list[tuple[int, int, float]], Extremes]:
-    """Rows to insert, and each channel's oldest and newest reading in this batch."""
-    ids = {name: state.id for name, state in channels.items()}
-    rows = [(ids[name], ts, value) for name, ts, value in batch.readings]
-    extremes: Extremes = {}
-    for channel_id, ts, value in rows:
-        known = extremes.get(channel_id)
+def _extremes_by_name(batch: Batch) -> dict[str, list[Any]]:
+    """Each channel's oldest and newest reading in this batch; its keys are the channels."""
+    extremes: dict[str, list[Any]] = {}
+    get = extremes.get
+    for name, ts, value in batch.readings:
+        known = get(name)
         if known is None:
-            extremes[channel_id] = [ts, ts, value]
+            extremes[name] = [ts, ts, value]
         elif ts > known[1]:
             known[1], known[2] = ts, value
         elif ts < known[0]:
             known[0] = ts
-    return rows, extremes
+    return extremes
+
+
+def _rows(
+    batch: Batch, channels: dict[str, _ChannelState], by_name: dict[str, list[Any]]
+) -> tuple[list[tuple[int, int, float]], Extremes]:
+    """Rows to insert, and the extremes by channel id."""
+    ids = {name: state.id for name, state in channels.items()}
+    rows = [(ids[name], ts, value) for name, ts, value in batch.readings]
+    return rows, {ids[name]: known for name, known in by_name.items()}
 
 
 def _appends_only(channels: dict[str, _ChannelState], extremes: Extremes) -> bool:
@@ -172,39 +183,71 @@ ON CONFLICT (channel_id, resolution, bucket) DO UPDATE SET
 _FINEST = RESOLUTIONS[0] * 1000
 
 
+# The deltas are ten-minute buckets already: the finest level needs no grouping.
+_SQLITE_MERGE_FINEST = """
+INSERT INTO telemetry_rollup (channel_id, resolution, bucket, "min", "max", "sum", "count")
+SELECT channel_id, {res}, bucket, lo, hi, total, n FROM rollup_delta WHERE true
+ON CONFLICT (channel_id, resolution, bucket) DO UPDATE SET
+  "min" = min("min", excluded."min"), "max" = max("max", excluded."max"),
+  "sum" = "sum" + excluded."sum", "count" = "count" + excluded."count"
+"""
+
+
 def _merge_deltas(raw: Any) -> None:
-    for resolution in RESOLUTIONS:
+    raw.execute(_SQLITE_MERGE_FINEST.format(res=RESOLUTIONS[0]))
+    for resolution in RESOLUTIONS[1:]:
         raw.execute(_SQLITE_MERGE.format(res=resolution, width=resolution * 1000))
     raw.execute("DELETE FROM rollup_delta")
 
 
+def _ten_minute_deltas(rows: list[tuple[int, int, float]]) -> list[tuple[Any, ...]]:
+    """min, max, sum and count of ``rows`` per channel and ten-minute bucket."""
+    groups: defaultdict[tuple[int, int], list[float]] = defaultdict(list)
+    for channel_id, ts, value in rows:
+        groups[channel_id, ts - ts % _FINEST].append(value)
+    # fsum: correctly rounded, so the sum does not depend on the order of arrival.
+    return [
+        (channel_id, bucket, min(values), max(values), fsum(values), len(values))
+        for (channel_id, bucket), values in groups.items()
+    ]
+
+
 def _append_sqlite(rows: list[tuple[int, int, float]], extremes: Extremes) -> int:
     # The common case: an agent sending its newest readings. They go straight
-    # into the table (as fast as a plain executemany), and since nothing older
-    # than each channel's range was stored before, the rows now in that range
-    # are exactly the new ones (the first of any repeats): the rollups are
-    # aggregated from there. The write lock is held since BEGIN IMMEDIATE.
+    # into the table (as fast as a plain executemany). The write lock is held
+    # since BEGIN IMMEDIATE.
     with connection.cursor() as cursor:
         raw = cursor.cursor
         raw.executemany("INSERT OR IGNORE INTO telemetry_reading VALUES (?, ?, ?)", rows)
         accepted = raw.rowcount
         raw.execute(_DELTA_TABLE)
-        raw.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS ingest_range (channel_id INTEGER PRIMARY KEY, "
-            "lo INTEGER NOT NULL, hi INTEGER NOT NULL)"
-        )
-        raw.execute("DELETE FROM ingest_range")
-        raw.executemany(
-            "INSERT INTO ingest_range VALUES (?, ?, ?)",
-            [(cid, oldest, newest) for cid, (oldest, newest, _v) in extremes.items()],
-        )
-        raw.execute(
-            "INSERT INTO rollup_delta SELECT r.channel_id, r.ts - r.ts % ?, min(r.value), "
-            "max(r.value), sum(r.value), count(*) FROM ingest_range g CROSS JOIN "
-            "telemetry_reading r ON r.channel_id = g.channel_id AND r.ts BETWEEN g.lo AND g.hi "
-            "GROUP BY r.channel_id, r.ts - r.ts % ?",
-            [_FINEST, _FINEST],
-        )
+        if accepted == len(rows):
+            # Every row was new: the batch itself is exactly what the rollups
+            # gain, aggregated here in ~0.8 ms per 5,000 rows, where reading
+            # them back by range took ~2 ms (bench/ingest.py).
+            raw.executemany(
+                "INSERT INTO rollup_delta VALUES (?, ?, ?, ?, ?, ?)", _ten_minute_deltas(rows)
+            )
+        else:
+            # Repeats within the batch: since nothing older than each
+            # channel's range was stored before, the rows now in that range
+            # are exactly the new ones (the first of any repeats).
+            raw.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS ingest_range (channel_id INTEGER PRIMARY KEY, "
+                "lo INTEGER NOT NULL, hi INTEGER NOT NULL)"
+            )
+            raw.execute("DELETE FROM ingest_range")
+            raw.executemany(
+                "INSERT INTO ingest_range VALUES (?, ?, ?)",
+                [(cid, oldest, newest) for cid, (oldest, newest, _v) in extremes.items()],
+            )
+            raw.execute(
+                "INSERT INTO rollup_delta SELECT r.channel_id, r.ts - r.ts % ?, min(r.value), "
+                "max(r.value), sum(r.value), count(*) FROM ingest_range g CROSS JOIN "
+                "telemetry_reading r ON r.channel_id = g.channel_id AND r.ts BETWEEN g.lo AND g.hi "
+                "GROUP BY r.channel_id, r.ts - r.ts % ?",
+                [_FINEST, _FINEST],
+            )
         _merge_deltas(raw)
     return int(accepted)
 
