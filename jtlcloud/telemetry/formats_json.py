@@ -86,13 +86,20 @@ def parse_ingest_json(raw: bytes, errors: Errors) -> Batch:
 
 def _parse_readings(items: list[Any], batch: Batch, errors: Errors, window: TimeWindow) -> None:
     # This loop runs once per reading (5,000 per request and more): the common
-    # shape -- exactly the keys channel, ts and value, a channel seen valid
-    # before, a float value, a number or text ts -- is checked inline, and
-    # anything else (first use of a channel, a unit, an int value, any error)
-    # goes through the full checks below. A dict of three items holding those
-    # three keys has no other key, so no set comparison is needed.
+    # shape -- exactly the keys channel, ts and value, a float value, a number
+    # or text ts -- is checked inline (a channel name once per request), and
+    # anything else (a unit, an int value, any error) goes through the full
+    # checks below. A dict of three items holding those three keys has no
+    # other key, so no set comparison is needed.
     append = batch.readings.append
-    known_channels: set[str] = set()
+    known_channels: set[str] = set()  # names that passed CHANNEL_RE
+
+    def learn(name: str) -> bool:
+        if CHANNEL_RE.fullmatch(name):
+            known_channels.add(name)
+            return True
+        return False
+
     earliest, latest = window.earliest, window.latest
     high = MAX_ABS_VALUE
     low = -high
@@ -113,10 +120,10 @@ def _parse_readings(items: list[Any], batch: Batch, errors: Errors, window: Time
                 # type(...) excludes bool; the comparisons exclude NaN and infinities.
                 if (
                     type(channel) is str
-                    and channel in known_channels
                     and type(value) is float
                     and low <= value <= high
                     and (type(ts) is float or type(ts) is int or type(ts) is str)
+                    and (channel in known_channels or learn(channel))
                 ):
                     ms = known_ms(ts)
                     if ms is None:

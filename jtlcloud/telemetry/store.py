@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import KeysView
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from itertools import chain
 from math import fsum
 from typing import Any
 
@@ -212,14 +214,39 @@ def _ten_minute_deltas(rows: list[tuple[int, int, float]]) -> list[tuple[Any, ..
     ]
 
 
+# Rows per INSERT statement: 300 x 3 parameters stay under 999, the variable
+# limit of SQLite before 3.32.
+_ROWS_PER_INSERT = 300
+
+
+@cache
+def _insert_sql(table: str, count: int) -> str:
+    # table is one of the two names written in this module; nothing comes from a request.
+    values = ", ".join(["(?, ?, ?)"] * count)
+    return f"INSERT OR IGNORE INTO {table} VALUES {values}"  # noqa: S608
+
+
+def _insert_rows(raw: Any, table: str, rows: list[tuple[int, int, float]]) -> int:
+    """INSERT OR IGNORE ``rows`` into ``table`` (first of repeats wins); how many were new.
+
+    Many rows per statement: executemany steps and resets a statement per row,
+    which made the insert ~1.5 ms slower per 5,000 rows (4.6 ms against 3.0 ms).
+    """
+    accepted = 0
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        part = rows[start : start + _ROWS_PER_INSERT]
+        raw.execute(_insert_sql(table, len(part)), list(chain.from_iterable(part)))
+        accepted += raw.rowcount
+    return accepted
+
+
 def _append_sqlite(rows: list[tuple[int, int, float]], extremes: Extremes) -> int:
     # The common case: an agent sending its newest readings. They go straight
-    # into the table (as fast as a plain executemany). The write lock is held
+    # into the table (faster than a plain executemany). The write lock is held
     # since BEGIN IMMEDIATE.
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        raw.executemany("INSERT OR IGNORE INTO telemetry_reading VALUES (?, ?, ?)", rows)
-        accepted = raw.rowcount
+        accepted = _insert_rows(raw, "telemetry_reading", rows)
         raw.execute(_DELTA_TABLE)
         if accepted == len(rows):
             # Every row was new: the batch itself is exactly what the rollups
@@ -263,7 +290,7 @@ def _write_sqlite(rows: list[tuple[int, int, float]]) -> int:
             "ts INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (channel_id, ts)) WITHOUT ROWID"
         )
         raw.execute("DELETE FROM ingest_batch")
-        raw.executemany("INSERT OR IGNORE INTO ingest_batch VALUES (?, ?, ?)", rows)
+        _insert_rows(raw, "ingest_batch", rows)
         raw.execute(
             "DELETE FROM ingest_batch WHERE EXISTS (SELECT 1 FROM telemetry_reading r "
             "WHERE r.channel_id = ingest_batch.channel_id AND r.ts = ingest_batch.ts)"
