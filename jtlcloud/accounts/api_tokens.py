@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from jtlcloud.accounts.models import ApiToken, ApiTokenScope, User
+from jtlcloud.accounts.second_factor import session_proved_second_factor
 from jtlcloud.audit.services import record_event
 from jtlcloud.lib.secrets import matches, new_secret, split_prefix
 
@@ -31,7 +32,7 @@ def create_api_token(
             token_hash=secret.hashed,
             scope=ApiTokenScope.READ,
             expires_at=timezone.now() + timedelta(days=days),
-            second_factor_proved=_session_proved_second_factor(actor),
+            second_factor_proved=session_proved_second_factor(actor),
         )
         record_event(
             "api_token.created",
@@ -42,12 +43,6 @@ def create_api_token(
             data={"label": token.label, "prefix": token.prefix, "days": days},
         )
     return token, secret.full
-
-
-def _session_proved_second_factor(user: User) -> bool:
-    # django-otp's middleware gives the request's user is_verified().
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
 
 
 def revoke_api_token(actor: User, request: HttpRequest | None, token: ApiToken) -> None:

@@ -31,6 +31,13 @@ def second_factor_required(user: User) -> bool:
     return user.memberships.filter(organisation__require_second_factor=True).exists()
 
 
+def session_proved_second_factor(user: object) -> bool:
+    """Whether the request's user proved a second factor: django-otp's middleware gives a
+    session's user ``is_verified()``, and an API token's user gets one from its token."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
 def has_second_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 

@@ -40,6 +40,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from jtlcloud.accounts.models import Membership, MembershipRole, StaffRole, User
+from jtlcloud.accounts.second_factor import session_proved_second_factor
 from jtlcloud.installations.models import (
     DataUseAcknowledgement,
     Grant,
@@ -112,10 +113,7 @@ class Access:
 def second_factor_proved(user: User, verified: bool | None) -> bool:
     if verified is not None:
         return verified
-    # django-otp's middleware adds is_verified() to the request's user; a user
-    # loaded any other way (an API token) has not proved a second factor.
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
+    return session_proved_second_factor(user)
 
 
 def _usable(user: User) -> bool:

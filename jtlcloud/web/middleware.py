@@ -12,15 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
 from jtlcloud.accounts.login import SESSION_SEEN_KEY, SESSION_STARTED_KEY
-from jtlcloud.accounts.second_factor import has_second_factor, second_factor_required
+from jtlcloud.accounts.second_factor import (
+    has_second_factor,
+    second_factor_required,
+    session_proved_second_factor,
+)
 
 Handler = Callable[[HttpRequest], HttpResponse]
-
-
-def _verified(user: object) -> bool:
-    """Whether this session proved a second factor (django-otp adds ``is_verified``)."""
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
 
 
 # Login (accounts.login.complete_login) sets both keys; older sessions get them here.
@@ -84,7 +82,11 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         path = request.path
-        if not user.is_authenticated or _verified(user) or path.startswith(_ALWAYS_OPEN_PATHS):
+        if (
+            not user.is_authenticated
+            or session_proved_second_factor(user)
+            or path.startswith(_ALWAYS_OPEN_PATHS)
+        ):
             return self.get_response(request)
         if has_second_factor(user):
             # A device exists but this session never proved it (it logged in before the
@@ -113,7 +115,7 @@ class StaffAdminMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/admin/"):
             user = request.user
-            if not (user.is_authenticated and user.is_staff and _verified(user)):
+            if not (user.is_authenticated and user.is_staff and session_proved_second_factor(user)):
                 raise Http404
             if request.path.startswith("/admin/password_change/"):
                 # The admin's own form would change the PIN without the notice email and

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -19,23 +19,17 @@ from jtlcloud.accounts.models import User
 from jtlcloud.installations import grants
 from jtlcloud.installations.access import Need, access_installation
 from jtlcloud.installations.models import Grant, Installation
-from jtlcloud.web.views.installations import current_user
+from jtlcloud.web.staff import verified_staff
 from jtlcloud.web.views.installations_access import _grant
 from jtlcloud.web.views.installations_forms import ReasonForm
 
 
 def _staff(request: HttpRequest) -> User:
-    user = current_user(request)
-    if not user.is_staff:
-        raise Http404
-    return user
+    return verified_staff(request)
 
 
 def _officer(request: HttpRequest) -> User:
-    user = current_user(request)
-    if not user.is_officer:
-        raise Http404
-    return user
+    return verified_staff(request, officer=True)
 
 
 @login_required

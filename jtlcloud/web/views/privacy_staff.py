@@ -8,9 +8,6 @@ person's personal data is written to the audit trail.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -35,41 +32,13 @@ from jtlcloud.privacy.models import (
 )
 from jtlcloud.privacy.personal_data import collect
 from jtlcloud.privacy.requests import queue, update_request
+from jtlcloud.web.staff import officer_only, staff_only
 from jtlcloud.web.views.privacy_forms import (
     DateRangeForm,
     DisclosureForm,
     PolicyForm,
     RequestUpdateForm,
 )
-
-View = Callable[..., HttpResponse]
-
-
-def _verified(user: Any) -> bool:
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
-
-
-def staff_only(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and user.is_staff and _verified(user)):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def officer_only(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and user.is_officer and _verified(user)):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _staff(request: HttpRequest) -> User:
