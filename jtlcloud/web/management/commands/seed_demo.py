@@ -19,6 +19,10 @@ class Command(BaseCommand):
         self.stdout.write("\nJTL Cloud demo: open " + settings.JTL_SITE_URL + "\n")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.role:<34} {login.email:<28} PIN {login.pin}")
+        self.stdout.write(
+            "  (Staff always need a second factor: the officer sets up an authenticator app"
+            " at first login.)"
+        )
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
             self.stdout.write(
                 f"\nEmails (verification links, PIN resets) go to {settings.EMAIL_FILE_PATH}"
